@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make book   set up .venv from nothing and build the HTML book into _build/html
+#   make test   set up .venv from nothing and run every test (lint, lib, notebooks, book)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+.PHONY: book test test-lib test-notebooks lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+book: $(VENV)/.runtime
+	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	@echo "Open _build/html/index.html"
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check lib tests chapters
+
+test-lib: $(VENV)/.test
+	$(BIN)/pytest tests -p no:cacheprovider -n 2
+
+test-notebooks: $(VENV)/.test
+	$(BIN)/pytest chapters $(NBVAL) -p no:cacheprovider -n 2 --dist loadfile
+
+test: lint test-lib test-notebooks
+
+clean:
+	rm -rf _build

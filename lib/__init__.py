@@ -1,0 +1,13 @@
+"""Training Deep Networks, Executably: the NumPy library behind the book.
+
+Every public function and class implements an equation of the book and names its label
+(``{eq}`eq-...```) in its docstring. Import submodules directly (``from lib import optim``);
+plotting and widgets are kept in ``lib.plots`` and ``lib.widgets`` so that the numeric core
+needs NumPy only.
+"""
+
+from . import data, gradcheck, init, layers, losses, metrics, model, optim, schedules, train, validation
+
+__all__ = ["data", "gradcheck", "init", "layers", "losses", "metrics", "model", "optim",
+           "schedules", "train", "validation"]
+__version__ = "0.1.0"

@@ -1,0 +1,76 @@
+"""Argument checks shared by lib: every message names the argument, its value and what was expected."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def check_positive(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is a finite number > 0, else raise ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def check_nonnegative(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is a finite number >= 0, else raise ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+def check_fraction(name: str, value: float, *, closed_left: bool = True) -> float:
+    """Return ``value`` if it lies in [0, 1) (or (0, 1) when ``closed_left=False``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    low_ok = value >= 0 if closed_left else value > 0
+    if not (low_ok and value < 1):
+        interval = "[0, 1)" if closed_left else "(0, 1)"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return float(value)
+
+
+def check_int(name: str, value: int, *, minimum: int = 1) -> int:
+    """Return ``value`` if it is an integer >= ``minimum``, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_rng(name: str, rng: object) -> np.random.Generator:
+    """Accept a ``numpy.random.Generator`` or an int seed; anything else is an error."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name} must be a numpy.random.Generator or an int seed, got {rng!r}; "
+        "lib never uses global random state"
+    )
+
+
+def check_array(name: str, x: object, *, ndim: int | None = None, finite: bool = True) -> np.ndarray:
+    """Return ``x`` as a NumPy array, checking its number of dimensions and finiteness."""
+    arr = np.asarray(x)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+    if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    return arr
+
+
+def check_features(name: str, x: np.ndarray, n_features: int) -> np.ndarray:
+    """Check that ``x`` is a 2-D batch with ``n_features`` columns."""
+    if x.ndim != 2 or x.shape[1] != n_features:
+        raise ValueError(f"{name} must have shape (batch, {n_features}), got shape {x.shape}")
+    return x

@@ -1,0 +1,205 @@
+"""Data the book trains on: offline real sets, synthetic generators, and batching helpers.
+
+Nothing here downloads: the 8×8 digits ship inside scikit-learn, MNIST-1D is generated
+by the ``mnist1d`` package from its fixed seed, and the synthetic sets come from an rng.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import check_array, check_int, check_nonnegative, check_rng
+
+
+class DataSplits(NamedTuple):
+    """Train, validation and test arrays of one data set."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1797 8×8 handwritten digits bundled with scikit-learn (no download).
+
+    Returns X of shape (1797, 64) with pixel intensities scaled from 0–16 to [0, 1], and
+    integer labels y in 0–9.
+    """
+    from sklearn.datasets import load_digits as _sk_load_digits
+
+    bunch = _sk_load_digits()
+    return bunch.data.astype(np.float64) / 16.0, bunch.target.astype(np.int64)
+
+
+def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.2) -> DataSplits:
+    """The digits split into stratified train/validation/test sets, standardised.
+
+    Every chapter uses this split (60/20/20 by default), so results are comparable across
+    the book. Standardisation (Implements {eq}`eq-standardize`) uses the training set's
+    mean and standard deviation only, so nothing leaks from validation or test data.
+    """
+    from .validation import holdout_split
+
+    X, y = load_digits()
+    s = holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
+                      rng=np.random.default_rng(seed))
+    X_train, mean, std = standardize(s.X_train)
+    return DataSplits(X_train, s.y_train, standardize(s.X_val, mean, std)[0], s.y_val,
+                      standardize(s.X_test, mean, std)[0], s.y_test)
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist1d_raw() -> dict:
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
+    try:  # mnist1d reseeds the global generators; leave the caller's untouched
+        return make_dataset(get_dataset_args())
+    finally:
+        np.random.set_state(np_state)  # noqa: NPY002
+        random.setstate(py_state)
+
+
+def load_mnist1d(val_size: int = 1000) -> DataSplits:
+    """MNIST-1D (Greydanus, 2020), generated offline with the package's default arguments.
+
+    The published split has 4000 training and 1000 test sequences of length 40; the last
+    ``val_size`` training sequences become the validation set. A logistic regression
+    reaches about 32 % test accuracy and an MLP about 68 %, so optimisers, initialisations
+    and normalisation visibly differ on it.
+    """
+    val_size = check_int("val_size", val_size, minimum=0)
+    d = _mnist1d_raw()
+    X, y = d["x"].astype(np.float64), d["y"].astype(np.int64)
+    if val_size >= len(X):
+        raise ValueError(f"val_size must be < {len(X)} (the training set's size), got {val_size}")
+    cut = len(X) - val_size
+    return DataSplits(X[:cut], y[:cut], X[cut:], y[cut:],
+                      d["x_test"].astype(np.float64), d["y_test"].astype(np.int64))
+
+
+def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, *,
+            rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved 2-D spirals, one arm per class (not linearly separable)."""
+    n = check_int("n_per_class", n_per_class)
+    k = check_int("n_classes", n_classes, minimum=2)
+    noise = check_nonnegative("noise", noise)
+    rng = check_rng("rng", rng)
+    r = np.tile(np.linspace(0.0, 1.0, n), k)
+    cls = np.repeat(np.arange(k), n)
+    theta = cls * 2 * np.pi / k + 4.0 * r + noise * rng.standard_normal(n * k)
+    X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
+    return X, cls.astype(np.int64)
+
+
+def moons(n: int = 200, noise: float = 0.1, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's ``make_moons`` layout), labels 0/1."""
+    n = check_int("n", n, minimum=2)
+    noise = check_nonnegative("noise", noise)
+    rng = check_rng("rng", rng)
+    n0 = n // 2
+    t0 = np.linspace(0, np.pi, n0)
+    t1 = np.linspace(0, np.pi, n - n0)
+    X = np.vstack([np.column_stack([np.cos(t0), np.sin(t0)]),
+                   np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)])])
+    X += noise * rng.standard_normal(X.shape)
+    y = np.repeat([0, 1], [n0, n - n0]).astype(np.int64)
+    perm = rng.permutation(n)
+    return X[perm], y[perm]
+
+
+def noisy_sine(n: int = 100, noise: float = 0.1, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+    """x ~ U(0, 1), y = sin(2πx) + N(0, noise²); both of shape (n, 1), for regression."""
+    n = check_int("n", n)
+    noise = check_nonnegative("noise", noise)
+    rng = check_rng("rng", rng)
+    x = rng.uniform(0.0, 1.0, size=(n, 1))
+    return x, np.sin(2 * np.pi * x) + noise * rng.standard_normal((n, 1))
+
+
+def noisy_line(n: int = 100, slope: float = 3.0, intercept: float = 4.0, noise: float = 1.0, *,
+               rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+    """x ~ U(0, 2), y = intercept + slope·x + N(0, noise²); shapes (n, 1), for linear regression."""
+    n = check_int("n", n)
+    noise = check_nonnegative("noise", noise)
+    rng = check_rng("rng", rng)
+    x = rng.uniform(0.0, 2.0, size=(n, 1))
+    return x, intercept + slope * x + noise * rng.standard_normal((n, 1))
+
+
+def imbalanced_blobs(n: int = 1000, minority: float = 0.05, separation: float = 2.0,
+                     n_features: int = 2, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs, a fraction ``minority`` of the samples in class 1, the rest in class 0."""
+    n = check_int("n", n, minimum=2)
+    if not 0 < minority < 1:
+        raise ValueError(f"minority must lie in (0, 1), got {minority!r}")
+    d = check_int("n_features", n_features)
+    rng = check_rng("rng", rng)
+    n1 = max(1, round(minority * n))
+    y = np.zeros(n, dtype=np.int64)
+    y[:n1] = 1
+    X = rng.standard_normal((n, d))
+    X[:n1, 0] += separation
+    perm = rng.permutation(n)
+    return X[perm], y[perm]
+
+
+def standardize(X: np.ndarray, mean: np.ndarray | None = None,
+                std: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z = (x − μ) / σ per feature (Implements {eq}`eq-standardize`); returns (z, μ, σ).
+
+    μ and σ are computed from ``X`` unless given (pass the training set's to transform
+    validation and test data). Constant features have σ = 0; they are divided by 1
+    instead, so they map to 0 rather than NaN.
+    """
+    X = check_array("X", X, ndim=2)
+    if mean is None:
+        mean = X.mean(axis=0)
+    if std is None:
+        std = X.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+    if np.any(np.asarray(std) <= 0):
+        raise ValueError("std must be > 0 for every feature")
+    return (X - mean) / std, mean, std
+
+
+def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:
+    """Rows e_{y_n} of the K×K identity, shape (N, K)."""
+    y = check_array("y", y, ndim=1)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"y must hold integer labels, got dtype {y.dtype}")
+    k = int(y.max()) + 1 if n_classes is None else check_int("n_classes", n_classes)
+    if y.size and (y.min() < 0 or y.max() >= k):
+        raise ValueError(f"labels in y must lie in [0, {k}), got range [{y.min()}, {y.max()}]")
+    out = np.zeros((y.size, k))
+    out[np.arange(y.size), y] = 1.0
+    return out
+
+
+def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int,
+                rng: np.random.Generator | int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield (X_b, y_b) batches covering every sample once (the last batch may be smaller).
+
+    With ``rng`` the order is a fresh permutation (sampling without replacement); without
+    it the data are taken in order.
+    """
+    batch_size = check_int("batch_size", batch_size)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    n = len(X)
+    if rng is None:
+        for start in range(0, n, batch_size):
+            yield X[start:start + batch_size], y[start:start + batch_size]
+        return
+    order = check_rng("rng", rng).permutation(n)
+    for start in range(0, n, batch_size):
+        idx = order[start:start + batch_size]
+        yield X[idx], y[idx]

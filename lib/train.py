@@ -1,0 +1,187 @@
+"""Mini-batch training: ``fit`` runs the loop, ``evaluate`` scores a model on a data set."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import check_int, check_rng
+from .data import minibatches
+from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
+from .metrics import accuracy
+from .model import Sequential
+from .optim import Optimizer
+
+
+@dataclass
+class History:
+    """Per-epoch records of a ``fit`` run (one entry per completed epoch).
+
+    ``lr`` holds the rate used in the epoch's last step; ``batch_loss`` holds every
+    mini-batch loss in order; ``diverged`` is set when a loss became NaN or inf, and
+    ``stopped_epoch`` when a callback stopped training early.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    diverged: bool = False
+    stopped_epoch: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+
+class Callback:
+    """Hooks ``fit`` calls; subclasses override what they need.
+
+    ``on_epoch_end`` returns True to stop training (early stopping); ``on_batch_end`` runs
+    after every optimizer step (weight constraints such as max-norm).
+    """
+
+    def on_train_begin(self, model: Sequential) -> None:
+        """Called once before the first epoch."""
+
+    def on_batch_end(self, model: Sequential) -> None:
+        """Called after every optimizer step."""
+
+    def on_epoch_end(self, epoch: int, history: History, model: Sequential) -> bool:
+        """Called after each epoch's metrics are recorded; return True to stop."""
+        return False
+
+    def on_train_end(self, model: Sequential) -> None:
+        """Called once after the last epoch."""
+
+
+def predicted_labels(output: np.ndarray) -> np.ndarray:
+    """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for one column."""
+    if output.ndim == 2 and output.shape[1] > 1:
+        return output.argmax(axis=1)
+    return (output.reshape(len(output)) >= 0.5).astype(np.int64)
+
+
+def _labels(target: np.ndarray) -> np.ndarray:
+    if target.ndim == 2 and target.shape[1] > 1:
+        return target.argmax(axis=1)
+    return target.reshape(len(target)).astype(np.int64)
+
+
+def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float:
+    if not isinstance(loss, SoftmaxCrossEntropy | BinaryCrossEntropy):
+        return float("nan")
+    return accuracy(_labels(target), predicted_labels(output))
+
+
+def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(loss, accuracy) of ``model`` on (X, y) in inference mode.
+
+    Accuracy is NaN for losses that are not classification losses (e.g. mean squared error).
+    """
+    out = model.forward(X, training=False)
+    return loss.forward(out, y), _batch_accuracy(loss, out, y)
+
+
+def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
+        epochs: int, batch_size: int, rng: np.random.Generator | int,
+        validation: tuple[np.ndarray, np.ndarray] | None = None,
+        schedule: Callable[[int], float] | None = None, schedule_per: str = "epoch",
+        regularizer=None, callbacks: Sequence[Callback] = (), progress: bool = False,
+        train_metrics: str = "eval") -> History:
+    """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements {eq}`eq-minibatch-sgd`).
+
+    Each epoch visits every sample once in a fresh random order drawn from ``rng``.
+
+    - ``schedule``: a function t -> lr applied at the start of every epoch
+      (``schedule_per="epoch"``, t = epoch index) or every step (``schedule_per="step"``,
+      t = global step count); or a stateful object with ``step(metric) -> lr`` (such as
+      ``ReduceLROnPlateau``) that is fed the validation loss (training loss without
+      validation data) after each epoch.
+    - ``regularizer``: an object with ``penalty(W)`` and ``grad(W)``; its gradient is added
+      to every weight matrix (not biases) before each step. Recorded losses are the data
+      loss alone, so that training and validation curves compare like with like.
+    - ``train_metrics="eval"`` re-evaluates the whole training set in inference mode after
+      each epoch (dropout off, batch-norm running statistics); ``"running"`` reports the
+      mean over the epoch's mini-batches, as Keras does.
+    - A NaN or inf loss stops training and sets ``History.diverged``.
+    """
+    epochs = check_int("epochs", epochs)
+    batch_size = check_int("batch_size", batch_size)
+    rng = check_rng("rng", rng)
+    if schedule_per not in ("epoch", "step"):
+        raise ValueError(f"schedule_per must be 'epoch' or 'step', got {schedule_per!r}")
+    if train_metrics not in ("eval", "running"):
+        raise ValueError(f"train_metrics must be 'eval' or 'running', got {train_metrics!r}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    plateau = schedule is not None and hasattr(schedule, "step")
+    if plateau:
+        optimizer.lr = schedule.lr
+    history = History()
+    step = 0
+    for cb in callbacks:
+        cb.on_train_begin(model)
+    for epoch in range(epochs):
+        if schedule is not None and not plateau and schedule_per == "epoch":
+            optimizer.lr = schedule(epoch)
+        losses, accs, sizes = [], [], []
+        for Xb, yb in minibatches(X, y, batch_size, rng):
+            if schedule is not None and not plateau and schedule_per == "step":
+                optimizer.lr = schedule(step)
+            out = model.forward(Xb, training=True)
+            batch_loss = loss.forward(out, yb)
+            history.batch_loss.append(batch_loss)
+            if not np.isfinite(batch_loss):
+                history.diverged = True
+                break
+            model.backward(loss.backward())
+            if regularizer is not None:
+                model.add_penalty_grad(regularizer)
+            optimizer.step(model.params, model.grads)
+            for cb in callbacks:
+                cb.on_batch_end(model)
+            step += 1
+            if train_metrics == "running":
+                losses.append(batch_loss)
+                accs.append(_batch_accuracy(loss, out, yb))
+                sizes.append(len(Xb))
+        if history.diverged:
+            break
+        if train_metrics == "eval":
+            tr_loss, tr_acc = evaluate(model, loss, X, y)
+        else:
+            tr_loss, tr_acc = np.average(losses, weights=sizes), np.average(accs, weights=sizes)
+        history.train_loss.append(float(tr_loss))
+        history.train_acc.append(float(tr_acc))
+        history.lr.append(optimizer.lr)
+        if validation is not None:
+            va_loss, va_acc = evaluate(model, loss, *validation)
+            history.val_loss.append(va_loss)
+            history.val_acc.append(va_acc)
+        if plateau:
+            optimizer.lr = schedule.step(history.val_loss[-1] if validation is not None else tr_loss)
+        if progress:
+            _print_progress(epoch, epochs, history)
+        if any([cb.on_epoch_end(epoch, history, model) for cb in callbacks]):
+            history.stopped_epoch = epoch
+            break
+    for cb in callbacks:
+        cb.on_train_end(model)
+    if progress:
+        print(file=sys.stderr)
+    return history
+
+
+def _print_progress(epoch: int, epochs: int, h: History) -> None:
+    width = 30
+    done = int(width * (epoch + 1) / epochs)
+    line = f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch + 1}/{epochs} loss {h.train_loss[-1]:.4f}"
+    if h.val_loss:
+        line += f" val_loss {h.val_loss[-1]:.4f} val_acc {h.val_acc[-1]:.3f}"
+    print(line, end="", file=sys.stderr, flush=True)
