@@ -1,12 +1,13 @@
 # The two commands of the README:
 #   make book   set up .venv from nothing and build the HTML book into _build/html
-#   make test   set up .venv from nothing and run every test (lint, lib, notebooks, book)
+#   make test   set up .venv from nothing and run every test: lint, lib and book checks,
+#               nbval over every chapter, then a full book build with warnings as errors
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: book test test-lib test-notebooks lint clean
+.PHONY: book test test-lib test-notebooks test-build lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +29,15 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check lib tests chapters
 
 test-lib: $(VENV)/.test
-	$(BIN)/pytest tests -p no:cacheprovider -n 2
+	$(BIN)/pytest tests -m "not build" -p no:cacheprovider -n 2
+
+test-build: $(VENV)/.test
+	$(BIN)/pytest tests -m build -p no:cacheprovider
 
 test-notebooks: $(VENV)/.test
 	$(BIN)/pytest chapters $(NBVAL) -p no:cacheprovider -n 2 --dist loadfile
 
-test: lint test-lib test-notebooks
+test: lint test-lib test-notebooks test-build
 
 clean:
 	rm -rf _build

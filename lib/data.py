@@ -161,11 +161,15 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None,
     instead, so they map to 0 rather than NaN.
     """
     X = check_array("X", X, ndim=2)
+    if mean is None or std is None:
+        if len(X) == 0:
+            raise ValueError(f"X needs at least one sample to compute mean and std from, got shape {X.shape}")
+        constant = np.ptp(X, axis=0) == 0  # detected exactly: their float mean and std may be off by an ulp
     if mean is None:
-        mean = X.mean(axis=0)
+        mean = np.where(constant, X[0], X.mean(axis=0))
     if std is None:
         std = X.std(axis=0)
-        std = np.where(std > 0, std, 1.0)
+        std = np.where(constant | (std == 0), 1.0, std)  # std == 0 also when a tiny spread underflows
     if np.any(np.asarray(std) <= 0):
         raise ValueError("std must be > 0 for every feature")
     return (X - mean) / std, mean, std
@@ -176,6 +180,8 @@ def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:
     y = check_array("y", y, ndim=1)
     if y.dtype.kind not in "iu":
         raise TypeError(f"y must hold integer labels, got dtype {y.dtype}")
+    if n_classes is None and y.size == 0:
+        raise ValueError("y is empty; pass n_classes to say how many columns the result has")
     k = int(y.max()) + 1 if n_classes is None else check_int("n_classes", n_classes)
     if y.size and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"labels in y must lie in [0, {k}), got range [{y.min()}, {y.max()}]")

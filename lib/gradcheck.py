@@ -35,6 +35,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """‖a − b‖ / (‖a‖ + ‖b‖), 0 when both are zero (Implements {eq}`eq-rel-error`)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 

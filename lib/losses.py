@@ -25,6 +25,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
     if output.ndim not in (1, 2) or output.shape[0] == 0:
         raise ValueError(f"output must be a non-empty 1-D or 2-D batch, got shape {output.shape}")
+    if target.ndim == 0:
+        raise ValueError(f"target must hold one entry per sample of output {output.shape}, got the scalar {target!r}")
     if target.shape[0] != output.shape[0]:
         raise ValueError(
             f"target has {target.shape[0]} samples but output has {output.shape[0]} "

@@ -67,9 +67,11 @@ class Sequential:
         own = {**self.params, **self.buffers}
         if set(state) != set(own):
             raise ValueError(f"state keys {sorted(state)} do not match the model's {sorted(own)}")
-        for k, v in state.items():
+        state = {k: np.asarray(v) for k, v in state.items()}
+        for k, v in state.items():  # check everything first, so a bad state changes nothing
             if v.shape != own[k].shape:
                 raise ValueError(f"state[{k!r}] has shape {v.shape}, expected {own[k].shape}")
+        for k, v in state.items():
             own[k][...] = v
 
     def n_params(self) -> int:

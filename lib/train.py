@@ -60,6 +60,32 @@ class Callback:
         """Called once after the last epoch."""
 
 
+class RecordParams(Callback):
+    """Record a copy of selected parameters after every step, to draw optimisation paths.
+
+    ``trace[key]`` becomes an array of shape (steps + 1, *param.shape), starting with the
+    parameters before training.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = list(keys)
+        self.trace: dict[str, np.ndarray] = {}
+        self._steps: dict[str, list[np.ndarray]] = {}
+
+    def on_train_begin(self, model: Sequential) -> None:
+        missing = [k for k in self.keys if k not in model.params]
+        if missing:
+            raise ValueError(f"keys {missing} are not parameters of the model; it has {sorted(model.params)}")
+        self._steps = {k: [model.params[k].copy()] for k in self.keys}
+
+    def on_batch_end(self, model: Sequential) -> None:
+        for k in self.keys:
+            self._steps[k].append(model.params[k].copy())
+
+    def on_train_end(self, model: Sequential) -> None:
+        self.trace = {k: np.array(v) for k, v in self._steps.items()}
+
+
 def predicted_labels(output: np.ndarray) -> np.ndarray:
     """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for one column."""
     if output.ndim == 2 and output.shape[1] > 1:

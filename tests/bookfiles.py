@@ -1,0 +1,62 @@
+"""Read the book's sources (chapters, table of contents, bibliography, lib docstrings) for the book checks."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+LIB = ROOT / "lib"
+
+LABELLED_EQ = re.compile(r"\$\$\s*\((eq-[\w-]+)\)")
+DISPLAY_EQ = re.compile(r"\$\$(.+?)\$\$(\s*\([\w-]+\))?", re.S)
+EQ_ROLE = re.compile(r"\{eq\}`(eq-[\w-]+)`")
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([\w-]+)(?::[^`]*)?`")
+GLUE_CALL = re.compile(r"""glue\(\s*["']([\w-]+)["']""")
+CITE_ROLE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
+BIB_KEY = re.compile(r"@\w+\{([^,\s]+),")
+
+
+def notebooks() -> list[Path]:
+    return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+@cache
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def markdown(path: Path) -> str:
+    return "\n".join(source(c) for c in cells(path) if c["cell_type"] == "markdown")
+
+
+def code(path: Path) -> str:
+    return "\n".join(source(c) for c in cells(path) if c["cell_type"] == "code")
+
+
+def chapter_labels() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for nb in notebooks():
+        for label in LABELLED_EQ.findall(markdown(nb)):
+            found.setdefault(label, nb)
+    return found
+
+
+def lib_sources() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8") for p in sorted(LIB.rglob("*.py"))}
+
+
+def toc_files() -> list[str]:
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return re.findall(r"file:\s*(\S+)", text)
+
+
+def bib_keys() -> set[str]:
+    return set(BIB_KEY.findall((ROOT / "references.bib").read_text(encoding="utf-8")))

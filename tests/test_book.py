@@ -1,0 +1,120 @@
+"""Static checks of the book: equations, glue, citations, table of contents, stored outputs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from bookfiles import (
+    CITE_ROLE,
+    DISPLAY_EQ,
+    EQ_ROLE,
+    GLUE_CALL,
+    GLUE_ROLE,
+    LABELLED_EQ,
+    ROOT,
+    bib_keys,
+    cells,
+    chapter_labels,
+    code,
+    lib_sources,
+    markdown,
+    notebooks,
+    source,
+    toc_files,
+)
+
+NOTEBOOKS = notebooks()
+IDS = [nb.stem for nb in NOTEBOOKS]
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no notebooks in chapters/"
+
+
+def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
+    listed = toc_files()
+    for nb in NOTEBOOKS:
+        assert f"chapters/{nb.stem}" in listed, f"{nb.name} is missing from _toc.yml"
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), f"_toc.yml lists {entry}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_every_display_equation_is_labelled(nb):
+    for body, label in DISPLAY_EQ.findall(markdown(nb)):
+        assert label, f"{nb.name}: display equation without a label: $${body.strip()[:60]}$$"
+
+
+def test_equation_labels_are_unique():
+    counts = Counter(label for nb in NOTEBOOKS for label in LABELLED_EQ.findall(markdown(nb)))
+    assert [k for k, v in counts.items() if v > 1] == []
+
+
+def test_every_chapter_equation_is_implemented_in_lib():
+    named = {label for text in lib_sources().values() for label in EQ_ROLE.findall(text)}
+    missing = {label: nb.name for label, nb in chapter_labels().items() if label not in named}
+    assert missing == {}, "labels no lib docstring names (Implements {eq}`...`)"
+
+
+def test_every_label_lib_names_exists_in_a_chapter():
+    labels = chapter_labels()
+    dangling = {
+        f"{path.relative_to(ROOT)}: {label}"
+        for path, text in lib_sources().items()
+        for label in EQ_ROLE.findall(text)
+        if label not in labels
+    }
+    assert dangling == set(), "lib docstrings name labels no chapter defines"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_equation_references_resolve(nb):
+    labels = chapter_labels()
+    assert [r for r in EQ_ROLE.findall(markdown(nb) + code(nb)) if r not in labels] == []
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_every_glued_name_is_glued_in_the_same_chapter(nb):
+    defined = set(GLUE_CALL.findall(code(nb)))
+    used = set(GLUE_ROLE.findall(markdown(nb)))
+    assert used - defined == set(), f"{nb.name} uses glue names no cell defines"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_citations_are_in_the_bibliography(nb):
+    keys = bib_keys()
+    cited = {k.strip() for group in CITE_ROLE.findall(markdown(nb)) for k in group.split(",")}
+    assert cited - keys == set(), f"{nb.name} cites keys missing from references.bib"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_notebook_is_stored_executed_without_errors(nb):
+    code_cells = [c for c in cells(nb) if c["cell_type"] == "code" and source(c).strip()]
+    counts = [c.get("execution_count") for c in code_cells]
+    assert None not in counts, f"{nb.name} has unexecuted cells"
+    assert counts == list(range(1, len(counts) + 1)), f"{nb.name} was not executed top to bottom in one run"
+    errors = [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_no_placeholders(nb):
+    text = markdown(nb) + code(nb)
+    assert re.findall(r"\b(TODO|FIXME|TBD|XXX)\b|lorem ipsum", text, re.I) == []
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_chapter_has_goals_exercises_and_solutions(nb):
+    text = markdown(nb)
+    assert "Learning goals" in text
+    assert re.search(r"^#+ Exercises", text, re.M)
+    assert ":class: dropdown" in text, "exercises need solutions in a dropdown"
+    assert re.search(r"^#+ Practical guidance", text, re.M)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=IDS)
+def test_no_global_random_state(nb):
+    assert re.findall(r"np\.random\.(seed|rand|randn|randint|normal|uniform|choice|shuffle)\(", code(nb)) == []

@@ -1,0 +1,280 @@
+"""Dense and the activation layers: hand-computed values, gradient checks, shapes, bad input.
+
+Dropout, AlphaDropout and BatchNorm have their own test files.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lib import layers
+from lib.gradcheck import check_layer
+
+ACTIVATIONS = {
+    "ReLU": layers.ReLU,
+    "LeakyReLU": lambda: layers.LeakyReLU(alpha=0.1),
+    "ELU": lambda: layers.ELU(alpha=0.7),
+    "SELU": layers.SELU,
+    "Sigmoid": layers.Sigmoid,
+    "Tanh": layers.Tanh,
+}
+INITS = ["zeros", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+         "lecun_uniform", "lecun_normal"]
+
+# Errors that must never leak out of a bad-input check (they name nothing useful).
+UNHELPFUL = (AttributeError, IndexError, KeyError)
+
+
+def away_from_kinks(shape, seed=0, low=0.1, high=2.0):
+    """Inputs with |x| in [low, high] and random signs, so ReLU-like kinks at 0 are avoided."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+# ---------------------------------------------------------------- hand-computed forward values
+
+def test_dense_forward_and_backward_by_hand():
+    layer = layers.Dense(2, 3, init="zeros")
+    layer.params["W"][...] = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    layer.params["b"][...] = [0.5, -0.5, 1.0]
+    x = np.array([[1.0, 0.0], [1.0, -1.0]])
+    y = layer.forward(x)
+    np.testing.assert_allclose(y, [[1.5, 1.5, 4.0], [-2.5, -3.5, -2.0]])
+    dout = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]])
+    dx = layer.backward(dout)
+    # dW = x^T dout, db = column sums of dout, dx = dout W^T
+    np.testing.assert_allclose(layer.grads["W"], [[1.0, 1.0, 1.0], [0.0, -1.0, 1.0]])
+    np.testing.assert_allclose(layer.grads["b"], [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(dx, [[7.0, 16.0], [-1.0, -1.0]])
+
+
+def test_relu_and_leaky_relu_by_hand():
+    x = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]])
+    np.testing.assert_array_equal(layers.ReLU().forward(x), [[0.0, 0.0, 0.0, 0.5, 3.0]])
+    leaky = layers.LeakyReLU(alpha=0.1)
+    np.testing.assert_allclose(leaky.forward(x), [[-0.2, -0.05, 0.0, 0.5, 3.0]])
+    np.testing.assert_allclose(leaky.backward(np.ones_like(x)), [[0.1, 0.1, 0.1, 1.0, 1.0]])
+    assert layers.LeakyReLU().alpha == 0.01  # the contract's default
+
+
+def test_elu_and_selu_by_hand():
+    x = np.array([[-1.0, 0.0, 2.0]])
+    elu = layers.ELU(alpha=2.0)
+    np.testing.assert_allclose(elu.forward(x), [[2.0 * (math.exp(-1.0) - 1.0), 0.0, 2.0]])
+    # derivative: α e^x for x <= 0, 1 for x > 0
+    np.testing.assert_allclose(elu.backward(np.ones_like(x)), [[2.0 * math.exp(-1.0), 2.0, 1.0]])
+    lam, alpha = 1.0507009873554805, 1.6732632423543772
+    selu = layers.SELU()
+    np.testing.assert_allclose(selu.forward(x), [[lam * alpha * (math.exp(-1.0) - 1.0), 0.0, lam * 2.0]])
+    np.testing.assert_allclose(selu.backward(np.ones_like(x)),
+                               [[lam * alpha * math.exp(-1.0), lam * alpha, lam]])
+
+
+def test_sigmoid_and_tanh_by_hand():
+    x = np.array([[0.0, math.log(3.0), -math.log(3.0)]])
+    sig = layers.Sigmoid()
+    np.testing.assert_allclose(sig.forward(x), [[0.5, 0.75, 0.25]])
+    np.testing.assert_allclose(sig.backward(np.ones_like(x)), [[0.25, 0.1875, 0.1875]])
+    x = np.array([[0.0, math.log(2.0)]])  # tanh(ln 2) = (2 − 1/2) / (2 + 1/2) = 0.6
+    tanh = layers.Tanh()
+    np.testing.assert_allclose(tanh.forward(x), [[0.0, 0.6]])
+    np.testing.assert_allclose(tanh.backward(np.ones_like(x)), [[1.0, 0.64]])
+
+
+def test_selu_fixed_point_mean_and_variance():
+    """SELU maps standard-normal inputs to mean ≈ 0 and variance ≈ 1 (its design property)."""
+    z = np.random.default_rng(0).standard_normal((200_000, 1))
+    y = layers.SELU().forward(z)
+    assert abs(y.mean()) < 0.01
+    assert abs(y.var() - 1.0) < 0.01
+
+
+# ---------------------------------------------------------------- numerical stability
+
+def test_sigmoid_is_stable_at_plus_minus_1000():
+    """No overflow, invalid or divide warning; exp(−1000) may round to 0, which is exact in float64."""
+    x = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]])
+    with np.errstate(all="raise", under="ignore"):
+        y = layers.sigmoid(x)
+        layer = layers.Sigmoid()
+        out = layer.forward(x)
+        dx = layer.backward(np.ones_like(x))
+    assert np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
+    np.testing.assert_array_equal(y, out)
+    assert y[0, 0] == 0.0 and y[0, -1] == 1.0 and y[0, 2] == 0.5
+    np.testing.assert_allclose(y[0, 1], math.exp(-50.0) / (1.0 + math.exp(-50.0)), rtol=1e-12)
+    np.testing.assert_array_equal(dx[0, [0, -1]], [0.0, 0.0])
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_sigmoid_symmetry_and_range(v):
+    x = np.array([v, -v])
+    with np.errstate(all="raise", under="ignore"):
+        s = layers.sigmoid(x)
+    assert 0.0 <= s[0] <= 1.0
+    assert abs(s[0] + s[1] - 1.0) <= 1e-15
+
+
+def test_elu_and_tanh_are_stable_for_large_inputs():
+    x = np.array([[-1000.0, 1000.0]])
+    with np.errstate(all="raise", under="ignore"):
+        for layer in (layers.ELU(), layers.SELU(), layers.Tanh()):
+            y = layer.forward(x)
+            dx = layer.backward(np.ones_like(x))
+            assert np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
+
+
+# ---------------------------------------------------------------- gradient checks (float64)
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activation_gradcheck(name):
+    x = away_from_kinks((4, 5), seed=1)
+    assert check_layer(ACTIVATIONS[name](), x) < 1e-6
+
+
+@pytest.mark.parametrize("init", INITS)
+def test_dense_gradcheck(init):
+    layer = layers.Dense(5, 3, init=init, rng=np.random.default_rng(2))
+    layer.params["b"][...] = np.random.default_rng(3).standard_normal(3)
+    x = np.random.default_rng(4).standard_normal((6, 5))
+    assert check_layer(layer, x) < 1e-6
+
+
+# ---------------------------------------------------------------- shapes (hypothesis)
+
+@given(name=st.sampled_from(sorted(ACTIVATIONS)), n=st.integers(1, 16), d=st.integers(1, 16),
+       seed=st.integers(0, 2**16))
+def test_activation_shapes(name, n, d, seed):
+    layer = ACTIVATIONS[name]()
+    x = np.random.default_rng(seed).standard_normal((n, d))
+    y = layer.forward(x)
+    dx = layer.backward(np.ones_like(y))
+    assert y.shape == x.shape and dx.shape == x.shape
+    assert layer.params == {} and layer.grads == {}
+
+
+@given(n=st.integers(1, 16), n_in=st.integers(1, 12), n_out=st.integers(1, 12), seed=st.integers(0, 2**16))
+def test_dense_shapes(n, n_in, n_out, seed):
+    layer = layers.Dense(n_in, n_out, rng=seed)
+    assert layer.params["W"].shape == (n_in, n_out) and layer.params["b"].shape == (n_out,)
+    x = np.random.default_rng(seed).standard_normal((n, n_in))
+    y = layer.forward(x)
+    assert y.shape == (n, n_out)
+    dx = layer.backward(np.ones_like(y))
+    assert dx.shape == x.shape
+    assert {k: g.shape for k, g in layer.grads.items()} == {k: p.shape for k, p in layer.params.items()}
+
+
+@given(name=st.sampled_from(sorted(ACTIVATIONS)), seed=st.integers(0, 2**16))
+def test_activations_act_elementwise(name, seed):
+    """Each row is transformed independently of the others (vectorised, no batch coupling)."""
+    x = np.random.default_rng(seed).standard_normal((5, 3))
+    whole = ACTIVATIONS[name]().forward(x)
+    rows = np.vstack([ACTIVATIONS[name]().forward(x[i:i + 1]) for i in range(len(x))])
+    np.testing.assert_array_equal(whole, rows)
+
+
+def test_dense_backward_overwrites_grads_in_place():
+    """Sequential's flat dicts hold the layer's grad arrays, so backward must write into them."""
+    layer = layers.Dense(3, 2, rng=0)
+    gW, gb = layer.grads["W"], layer.grads["b"]
+    x = np.ones((4, 3))
+    layer.forward(x)
+    layer.backward(np.ones((4, 2)))
+    first = gW.copy()
+    layer.forward(x)
+    layer.backward(np.ones((4, 2)))
+    assert layer.grads["W"] is gW and layer.grads["b"] is gb
+    np.testing.assert_array_equal(gW, first)  # overwritten, not accumulated
+    np.testing.assert_array_equal(gW, np.full((3, 2), 4.0))
+
+
+def test_dense_same_seed_same_weights_and_zero_bias():
+    a = layers.Dense(4, 3, "he_normal", rng=7)
+    b = layers.Dense(4, 3, "he_normal", rng=np.random.default_rng(7))
+    np.testing.assert_array_equal(a.params["W"], b.params["W"])
+    np.testing.assert_array_equal(a.params["b"], np.zeros(3))
+    assert not np.array_equal(a.params["W"], layers.Dense(4, 3, "he_normal", rng=8).params["W"])
+
+
+def test_dense_accepts_callable_init():
+    layer = layers.Dense(2, 3, init=lambda fan_in, fan_out, rng: np.full((fan_in, fan_out), 0.5), rng=0)
+    np.testing.assert_array_equal(layer.params["W"], np.full((2, 3), 0.5))
+
+
+# ---------------------------------------------------------------- float32
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activations_keep_float32(name):
+    x = away_from_kinks((3, 4)).astype(np.float32)
+    layer = ACTIVATIONS[name]()
+    y = layer.forward(x)
+    dx = layer.backward(np.ones_like(y))
+    assert y.dtype == np.float32 and dx.dtype == np.float32
+
+
+def test_dense_float32_keeps_float32():
+    layer = layers.Dense(4, 3, rng=0, dtype=np.float32)
+    assert layer.params["W"].dtype == np.float32 and layer.params["b"].dtype == np.float32
+    x = np.ones((2, 4), dtype=np.float32)
+    y = layer.forward(x)
+    dx = layer.backward(np.ones_like(y))
+    assert y.dtype == dx.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in layer.grads.values())
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"n_in": 0, "n_out": 3}, ValueError, "n_in"),
+    ({"n_in": 2, "n_out": -1}, ValueError, "n_out"),
+    ({"n_in": 2.5, "n_out": 3}, TypeError, "n_in"),
+    ({"n_in": True, "n_out": 3}, TypeError, "n_in"),
+    ({"n_in": 2, "n_out": 3, "init": "xavier"}, ValueError, "init"),
+    ({"n_in": 2, "n_out": 3, "init": "he_normal"}, TypeError, "rng"),
+    ({"n_in": 2, "n_out": 3, "init": "he_normal", "rng": 1.5}, TypeError, "rng"),
+    ({"n_in": 2, "n_out": 3, "init": lambda a, b, rng: np.zeros((b, a)), "rng": 0}, ValueError, "init"),
+])
+def test_dense_rejects_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        layers.Dense(**kwargs)
+
+
+@given(n_in=st.integers(1, 6), shape=st.lists(st.integers(1, 6), min_size=1, max_size=3))
+def test_dense_rejects_wrong_input_shape(n_in, shape):
+    shape = tuple(shape)
+    layer = layers.Dense(n_in, 2, init="zeros")
+    if len(shape) == 2 and shape[1] == n_in:
+        assert layer.forward(np.zeros(shape)).shape == (shape[0], 2)
+    else:
+        with pytest.raises(ValueError, match=rf"x must have shape \(batch, {n_in}\)"):
+            layer.forward(np.zeros(shape))
+
+
+@given(st.one_of(st.floats(max_value=-1e-9), st.just(float("nan")), st.just(float("inf"))))
+def test_alpha_must_be_finite_nonnegative(alpha):
+    for cls in (layers.LeakyReLU, layers.ELU):
+        with pytest.raises(ValueError, match="alpha"):
+            cls(alpha=alpha)
+
+
+@pytest.mark.parametrize("bad", ["0.1", None, True])
+def test_alpha_must_be_a_number(bad):
+    with pytest.raises(TypeError, match="alpha"):
+        layers.LeakyReLU(alpha=bad)
+
+
+@pytest.mark.parametrize("name", [*ACTIVATIONS, "Dense"])
+def test_backward_before_forward_is_an_error(name):
+    layer = layers.Dense(2, 2, rng=0) if name == "Dense" else ACTIVATIONS[name]()
+    with pytest.raises(RuntimeError, match="before forward"):
+        layer.backward(np.ones((1, 2)))
+
+
+def test_reprs_name_the_configuration():
+    assert repr(layers.Dense(3, 4, "he_normal", rng=0)) == "Dense(3, 4, init='he_normal')"
+    assert repr(layers.LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
+    assert repr(layers.ReLU()) == "ReLU()" and repr(layers.SELU()) == "SELU()"
