@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: book test test-lib test-notebooks test-build lint clean
+.PHONY: book test test-lib test-notebooks test-build browser lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ lint: $(VENV)/.test
 test-lib: $(VENV)/.test
 	$(BIN)/pytest tests -m "not build" -p no:cacheprovider -n 2
 
-test-build: $(VENV)/.test
+# Chromium from the OS packages for the browser test (Playwright drives it; it never
+# downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test-build: $(VENV)/.test browser
 	$(BIN)/pytest tests -m build -p no:cacheprovider
 
 test-notebooks: $(VENV)/.test

@@ -39,21 +39,27 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     return bunch.data.astype(np.float64) / 16.0, bunch.target.astype(np.int64)
 
 
-def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.2) -> DataSplits:
+def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.2,
+                  dtype: type = np.float64) -> DataSplits:
     """The digits split into stratified train/validation/test sets, standardised.
 
     Every chapter uses this split (60/20/20 by default), so results are comparable across
     the book. Standardisation (Implements {eq}`eq-standardize`) uses the training set's
     mean and standard deviation only, so nothing leaks from validation or test data.
+    ``dtype=np.float32`` returns float32 inputs (standardised in float64, then rounded),
+    to feed a float32 model without upcasting its forward pass to float64.
     """
     from .validation import holdout_split
 
     X, y = load_digits()
     s = holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
                       rng=np.random.default_rng(seed))
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(f"dtype must be a floating-point type such as np.float32, got {dtype!r}")
     X_train, mean, std = standardize(s.X_train)
-    return DataSplits(X_train, s.y_train, standardize(s.X_val, mean, std)[0], s.y_val,
-                      standardize(s.X_test, mean, std)[0], s.y_test)
+    X_val, X_test = standardize(s.X_val, mean, std)[0], standardize(s.X_test, mean, std)[0]
+    return DataSplits(X_train.astype(dtype, copy=False), s.y_train, X_val.astype(dtype, copy=False), s.y_val,
+                      X_test.astype(dtype, copy=False), s.y_test)
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ initialisation explains the difference.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -22,18 +23,39 @@ def _fans(fan_in: int, fan_out: int) -> tuple[int, int]:
 
 def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
           *, dtype: type = np.float64) -> np.ndarray:
-    """All-zero weights, W = 0 (Implements {eq}`eq-init-zero`; shows the symmetry problem)."""
+    """All-zero weights, W = 0 (Implements {eq}`eq-init-zero` with c = 0; shows the symmetry problem).
+
+    ``rng`` is not used; it is accepted (and checked when given) so that every initialiser
+    has the same signature.
+    """
     fan_in, fan_out = _fans(fan_in, fan_out)
+    if rng is not None:
+        check_rng("rng", rng)
     return np.zeros((fan_in, fan_out), dtype=dtype)
+
+
+def constant(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
+             *, value: float = 0.0, dtype: type = np.float64) -> np.ndarray:
+    """Every weight equal to one constant, W_ij = c with c = ``value`` (Implements {eq}`eq-init-zero`).
+
+    Any constant leaves all units of a layer identical, so they receive identical gradients
+    and stay identical during training; ``zeros`` is the case c = 0.
+    """
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    if rng is not None:
+        check_rng("rng", rng)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
+    return np.full((fan_in, fan_out), float(value), dtype=dtype)
 
 
 def normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, std: float = 0.01,
            dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ N(0, σ²) with a fixed σ = ``std`` (Implements {eq}`eq-init-normal`)."""
     fan_in, fan_out = _fans(fan_in, fan_out)
-    std = check_positive("std", std)
-    rng = check_rng("rng", rng)
-    return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype, copy=False)
+    return _normal(check_positive("std", std), fan_in, fan_out, rng, dtype)
 
 
 def _uniform(limit: float, fan_in: int, fan_out: int, rng, dtype) -> np.ndarray:
@@ -99,7 +121,7 @@ def lecun_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
 
 INITIALIZERS: dict[str, Initializer] = {
     f.__name__: f
-    for f in (zeros, normal, glorot_uniform, glorot_normal, he_uniform, he_normal,
+    for f in (zeros, constant, normal, glorot_uniform, glorot_normal, he_uniform, he_normal,
               lecun_uniform, lecun_normal)
 }
 

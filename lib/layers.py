@@ -22,7 +22,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x (Implements {eq}`eq-sigmoid`)."""
     x = np.asarray(x)
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(x >= 0, 1.0 / d, e / d)
 
 
 class Layer:
@@ -76,7 +77,9 @@ class Dense(Layer):
         if x.ndim != 2 or x.shape[1] != self.n_in:
             raise ValueError(f"x must have shape (batch, {self.n_in}) for {self!r}, got {x.shape}")
         self._cache = (x,)
-        return x @ self.params["W"] + self.params["b"]
+        out = x @ self.params["W"]
+        out += self.params["b"]  # in place: no second (batch, n_out) array
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         (x,) = self._cached()
@@ -129,9 +132,11 @@ class ELU(Layer):
         self.alpha = check_nonnegative("alpha", alpha)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        neg = self.alpha * np.expm1(np.minimum(x, 0.0))
-        self._cache = (x > 0, neg)
-        return np.where(x > 0, x, neg)
+        neg = np.expm1(np.minimum(x, 0.0))
+        neg *= self.alpha
+        pos = x > 0
+        self._cache = (pos, neg)
+        return np.where(pos, x, neg)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         pos, neg = self._cached()
@@ -171,7 +176,9 @@ class Sigmoid(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         (y,) = self._cached()
-        return dout * y * (1.0 - y)
+        dx = dout * y
+        dx *= 1.0 - y
+        return dx
 
 
 class Tanh(Layer):
@@ -184,7 +191,9 @@ class Tanh(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         (y,) = self._cached()
-        return dout * (1.0 - y * y)
+        slope = y * y
+        np.subtract(1.0, slope, out=slope)
+        return dout * slope
 
 
 class Dropout(Layer):
@@ -256,9 +265,15 @@ class BatchNorm(Layer):
     y = γ x̂ + β (Implements {eq}`eq-bn-mean`, {eq}`eq-bn-var`, {eq}`eq-bn-normalize`,
     {eq}`eq-bn-affine`); running statistics follow
     running = momentum·running + (1 − momentum)·batch (Implements {eq}`eq-bn-running`).
-    Inference uses the running statistics. The backward pass is the closed form
-    ∂L/∂x = (γ / (N√(σ²_B + ε))) (N δ − Σδ − x̂ Σ(δ ⊙ x̂)) (Implements {eq}`eq-bn-backward`).
-    A training batch of one sample has no variance to normalise with and raises ValueError.
+    Inference uses the running statistics, y = γ (x − running_mean)/√(running_var + ε) + β
+    (Implements {eq}`eq-bn-inference`). Backward: ∂L/∂β = Σδ, ∂L/∂γ = Σ δ ⊙ x̂, ∂L/∂x̂ = γ δ
+    (Implements {eq}`eq-bn-grad-affine`); the gradients through σ²_B and μ_B
+    (Implements {eq}`eq-bn-grad-stats`) collapse to the closed form
+    ∂L/∂x = (1 / (N√(σ²_B + ε))) (N ∂L/∂x̂ − Σ ∂L/∂x̂ − x̂ Σ(∂L/∂x̂ ⊙ x̂)) with ∂L/∂x̂ = γ δ
+    (Implements {eq}`eq-bn-backward`), evaluated for the whole batch at once.
+    Works in float64 (default) and float32 (``dtype=np.float32``, with float32 inputs).
+    A training batch of one sample has no variance to normalise with and raises ValueError;
+    a constant feature (σ²_B = 0) maps to x̂ = 0, kept finite by ε.
     """
 
     def __init__(self, n_features: int, momentum: float = 0.9, eps: float = 1e-5, *,
@@ -279,7 +294,8 @@ class BatchNorm(Layer):
         if training:
             if x.shape[0] < 2:
                 raise ValueError(
-                    f"BatchNorm needs a training batch of at least 2 samples, got batch size {x.shape[0]}"
+                    f"x must hold at least 2 samples in training mode (BatchNorm normalises with the "
+                    f"batch statistics), got batch size {x.shape[0]}"
                 )
             mu = x.mean(axis=0)
             var = x.var(axis=0)

@@ -80,7 +80,9 @@ class SoftmaxCrossEntropy(Loss):
 
     def backward(self) -> np.ndarray:
         p, onehot = self._cached()
-        return (p - onehot) / p.shape[0]
+        grad = p - onehot
+        grad /= p.shape[0]
+        return grad
 
 
 class MeanSquaredError(Loss):
@@ -98,7 +100,9 @@ class MeanSquaredError(Loss):
 
     def backward(self) -> np.ndarray:
         (diff,) = self._cached()
-        return 2.0 * diff / diff.size
+        grad = 2.0 * diff
+        grad /= diff.size
+        return grad
 
 
 class BinaryCrossEntropy(Loss):
@@ -126,4 +130,9 @@ class BinaryCrossEntropy(Loss):
 
     def backward(self) -> np.ndarray:
         p, y = self._cached()
-        return (p - y) / (p * (1.0 - p) * p.size)
+        denom = 1.0 - p
+        denom *= p
+        denom *= p.size
+        grad = p - y
+        grad /= denom
+        return grad

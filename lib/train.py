@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ class Callback:
 class RecordParams(Callback):
     """Record a copy of selected parameters after every step, to draw optimisation paths.
 
-    ``trace[key]`` becomes an array of shape (steps + 1, *param.shape), starting with the
+    ``trace[key]`` becomes an array of shape ``(steps + 1, *param.shape)``, starting with the
     parameters before training.
     """
 
@@ -163,7 +164,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             out = model.forward(Xb, training=True)
             batch_loss = loss.forward(out, yb)
             history.batch_loss.append(batch_loss)
-            if not np.isfinite(batch_loss):
+            if not math.isfinite(batch_loss):
                 history.diverged = True
                 break
             model.backward(loss.backward())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable, Iterable
+
 import numpy as np
 
-from ._checks import check_rng
+from ._checks import check_array, check_int, check_rng
 from .data import DataSplits
+
+Split = tuple[np.ndarray, np.ndarray]
 
 
 def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_size: float = 0.2,
@@ -37,3 +42,155 @@ def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_s
     if len(tr) == 0:
         raise ValueError("the training set is empty; lower val_size/test_size or give more samples")
     return DataSplits(X[tr], y[tr], X[va], y[va], X[te], y[te])
+
+
+def _check_k(k: int, n: int, what: str = "samples") -> int:
+    k = check_int("k", k, minimum=2)
+    if k > n:
+        raise ValueError(f"k={k} folds need at least k {what}, got n={n}")
+    return k
+
+
+def _folds_from_test(test_blocks: Iterable[np.ndarray], n: int) -> list[Split]:
+    """(train, test) pairs where each train set is the complement of its test block, both sorted."""
+    out = []
+    for test in test_blocks:
+        mask = np.ones(n, dtype=bool)
+        mask[test] = False
+        out.append((np.flatnonzero(mask), np.sort(test)))
+    return out
+
+
+def kfold(n: int, k: int, shuffle: bool = False, rng: np.random.Generator | int | None = None) -> list[Split]:
+    """Cut indices 0..n−1 into k contiguous folds; fold i is the test set of split i.
+
+    The first n mod k folds hold ⌈n/k⌉ samples, the others ⌊n/k⌋, exactly as
+    ``sklearn.model_selection.KFold``; with ``shuffle`` the indices are permuted by ``rng``
+    first (so the folds are random sets, but not the same sets as scikit-learn's). Returns
+    a list of k ``(train_idx, test_idx)`` pairs, each sorted; the test sets partition the
+    indices.
+    """
+    n = check_int("n", n)
+    k = _check_k(k, n)
+    indices = np.arange(n)
+    if shuffle:
+        if rng is None:
+            raise TypeError("kfold(shuffle=True) needs rng= (a numpy Generator or seed)")
+        indices = check_rng("rng", rng).permutation(n)
+    elif rng is not None:
+        raise ValueError("rng is only used with shuffle=True; pass shuffle=True or drop rng")
+    sizes = np.full(k, n // k)
+    sizes[: n % k] += 1
+    return _folds_from_test(np.split(indices, np.cumsum(sizes)[:-1]), n)
+
+
+def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
+                     rng: np.random.Generator | int | None = None) -> list[Split]:
+    """k folds whose class proportions match those of ``y`` as closely as counts allow.
+
+    Same assignment as ``sklearn.model_selection.StratifiedKFold`` (unshuffled): classes
+    are taken in order of first appearance, the sorted labels are dealt round-robin to
+    the folds to fix how many samples of each class each fold receives, and each class's
+    samples are then assigned to folds in blocks, keeping their order in ``y``. With
+    ``shuffle`` the block order within each class is permuted by ``rng`` (the data are not
+    reordered otherwise). Fold sizes differ by at most one.
+
+    Raises ValueError if k exceeds the size of every class; warns (as scikit-learn does)
+    if it exceeds the size of the smallest, since some folds then miss that class.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}")
+    n = y.size
+    if n == 0:
+        raise ValueError("y is empty; stratified_kfold needs at least k samples")
+    k = _check_k(k, n)
+    if shuffle:
+        if rng is None:
+            raise TypeError("stratified_kfold(shuffle=True) needs rng= (a numpy Generator or seed)")
+        rng = check_rng("rng", rng)
+    elif rng is not None:
+        raise ValueError("rng is only used with shuffle=True; pass shuffle=True or drop rng")
+    _, first, inverse = np.unique(y, return_index=True, return_inverse=True)
+    encoded = np.argsort(np.argsort(first))[inverse]  # class ids in order of first appearance
+    counts = np.bincount(encoded)
+    if np.all(k > counts):
+        raise ValueError(f"k={k} is larger than the number of members of every class (counts {counts.tolist()})")
+    if k > counts.min():
+        warnings.warn(f"the smallest class has only {counts.min()} members, fewer than k={k}; "
+                      "some folds will not contain it", UserWarning, stacklevel=2)
+    y_order = np.sort(encoded)
+    allocation = np.stack([np.bincount(y_order[i::k], minlength=counts.size) for i in range(k)])
+    test_fold = np.empty(n, dtype=np.int64)
+    for c in range(counts.size):
+        folds_for_class = np.repeat(np.arange(k), allocation[:, c])
+        if shuffle:
+            folds_for_class = rng.permutation(folds_for_class)
+        test_fold[encoded == c] = folds_for_class
+    return _folds_from_test((np.flatnonzero(test_fold == i) for i in range(k)), n)
+
+
+def repeated_kfold(n: int, k: int, repeats: int, rng: np.random.Generator | int) -> list[Split]:
+    """Iterated k-fold: ``repeats`` rounds of shuffled k-fold, each with a fresh permutation.
+
+    Returns ``repeats * k`` ``(train_idx, test_idx)`` pairs, round by round; every sample
+    is tested exactly ``repeats`` times. Same scheme as ``sklearn.model_selection.RepeatedKFold``
+    (the permutations come from ``rng``, so the sets differ from scikit-learn's).
+    """
+    n = check_int("n", n)
+    k = _check_k(k, n)
+    repeats = check_int("repeats", repeats)
+    rng = check_rng("rng", rng)
+    return [split for _ in range(repeats) for split in kfold(n, k, shuffle=True, rng=rng)]
+
+
+def time_series_split(n: int, k: int, *, test_size: int | None = None, gap: int = 0) -> list[Split]:
+    """Forward-chaining splits for ordered data: train on a prefix, test on the block after it.
+
+    As ``sklearn.model_selection.TimeSeriesSplit(n_splits=k)``: the last k blocks of
+    ``test_size`` samples (default ⌊n/(k+1)⌋) are the test sets in time order; split i trains
+    on every sample before its test block minus ``gap`` samples, so no split ever trains
+    on a sample later than one it is tested on.
+    """
+    n = check_int("n", n)
+    k = check_int("k", k, minimum=2)
+    gap = check_int("gap", gap, minimum=0)
+    if k + 1 > n:
+        raise ValueError(f"k={k} splits need at least k + 1 = {k + 1} samples, got n={n}")
+    test_size = n // (k + 1) if test_size is None else check_int("test_size", test_size)
+    if n - gap - test_size * k <= 0:
+        raise ValueError(f"k={k} test blocks of {test_size} samples plus gap={gap} leave no training data "
+                         f"among n={n} samples")
+    starts = range(n - k * test_size, n, test_size)
+    return [(np.arange(start - gap), np.arange(start, start + test_size)) for start in starts]
+
+
+def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
+                   X: np.ndarray, y: np.ndarray, splits: Iterable[Split]) -> np.ndarray:
+    """Per-fold scores s_i = train_and_score(X[train_i], y[train_i], X[test_i], y[test_i]).
+
+    ``train_and_score`` trains a fresh model on the training part and returns its score on
+    the test part. The cross-validation estimate is the mean of the returned scores,
+    R̂_CV = (1/K) Σ_i s_i, and their spread shows how much the estimate depends on the
+    split (Implements {eq}`eq-cv-estimate`). ``splits`` comes from :func:`kfold`,
+    :func:`stratified_kfold`, :func:`repeated_kfold` or :func:`time_series_split`.
+    """
+    if not callable(train_and_score):
+        raise TypeError(f"train_and_score must be callable, got {type(train_and_score).__name__}")
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    scores = []
+    for i, (train, test) in enumerate(splits):
+        train = check_array(f"splits[{i}] train indices", train, ndim=1)
+        test = check_array(f"splits[{i}] test indices", test, ndim=1)
+        if train.size == 0 or test.size == 0:
+            raise ValueError(f"splits[{i}] has an empty train or test set ({train.size} and {test.size} indices)")
+        if train.dtype.kind not in "iu" or test.dtype.kind not in "iu":
+            raise TypeError(f"splits[{i}] must hold integer indices, got {train.dtype} and {test.dtype}")
+        if np.intersect1d(train, test).size:
+            raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
+        scores.append(float(train_and_score(X[train], y[train], X[test], y[test])))
+    if not scores:
+        raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
+    return np.asarray(scores)

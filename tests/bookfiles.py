@@ -15,7 +15,6 @@ LABELLED_EQ = re.compile(r"\$\$\s*\((eq-[\w-]+)\)")
 DISPLAY_EQ = re.compile(r"\$\$(.+?)\$\$(\s*\([\w-]+\))?", re.S)
 EQ_ROLE = re.compile(r"\{eq\}`(eq-[\w-]+)`")
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([\w-]+)(?::[^`]*)?`")
-GLUE_CALL = re.compile(r"""glue\(\s*["']([\w-]+)["']""")
 CITE_ROLE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
 BIB_KEY = re.compile(r"@\w+\{([^,\s]+),")
 
@@ -39,6 +38,16 @@ def markdown(path: Path) -> str:
 
 def code(path: Path) -> str:
     return "\n".join(source(c) for c in cells(path) if c["cell_type"] == "code")
+
+
+def glued_names(path: Path) -> set[str]:
+    """Names glued by the stored outputs (myst-nb marks each glue output with its name)."""
+    return {
+        o["metadata"]["scrapbook"]["name"]
+        for c in cells(path) if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if "scrapbook" in o.get("metadata", {})
+    }
 
 
 def chapter_labels() -> dict[str, Path]:

@@ -1,0 +1,206 @@
+"""Layer-by-layer diagnostics of deep stacks: activation statistics and gradient norms.
+
+The initialisation and batch-normalisation chapters ask the same questions of a network:
+how are the activations of each layer distributed, and how large is each layer's weight
+gradient after one backward pass? This module answers them for any
+:class:`lib.model.Sequential`, so the chapters only build networks and draw pictures.
+
+Typical use::
+
+    rng = np.random.default_rng(0)
+    net = dense_stack(100, 100, depth=5, activation="tanh", init="glorot_normal", rng=rng)
+    acts = activations(net, rng.standard_normal((1000, 100)))   # {"1.Tanh": array, ...}
+    stats = layer_stats(acts)                                    # {"1.Tanh": LayerStats(...), ...}
+    norms = weight_grad_norms(net_with_head, SoftmaxCrossEntropy(), X, y)  # {"0.W": float, ...}
+
+``variance_propagation`` predicts the per-layer pre-activation variance of an infinitely
+wide stack ({eq}`eq-init-variance`), to compare with what ``layer_stats`` measures.
+``dense_stack(..., batch_norm=True)`` inserts a :class:`lib.layers.BatchNorm` between each
+Dense layer and its activation, so the same calls compare stacks with and without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from . import init as _init
+from ._checks import check_array, check_int, check_positive, check_rng
+from .layers import ELU, SELU, BatchNorm, Dense, Layer, LeakyReLU, ReLU, Sigmoid, Tanh
+from .losses import Loss
+from .model import Sequential
+
+ACTIVATIONS: dict[str, type[Layer]] = {
+    "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU, "selu": SELU,
+}
+"""Activation layers by the names :func:`dense_stack` and :func:`variance_propagation` accept."""
+
+ACTIVATION_LAYERS: tuple[type[Layer], ...] = (Sigmoid, Tanh, ReLU, LeakyReLU, ELU)
+"""Layer classes :func:`activations` collects (SELU is a subclass of ELU)."""
+
+_PHI = {
+    "linear": lambda z: z,
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+    "selu": lambda z: SELU().forward(z),
+}
+
+
+def _check_activation(activation: str, names) -> str:
+    if activation not in names:
+        raise ValueError(f"activation must be one of {sorted(names)}, got {activation!r}")
+    return activation
+
+
+def _fixed_std(std: float) -> _init.Initializer:
+    """``lib.init.normal`` with σ fixed to ``std``, named for the layer's repr."""
+    def f(fan_in: int, fan_out: int, rng: np.random.Generator | int) -> np.ndarray:
+        return _init.normal(fan_in, fan_out, rng, std=std)
+    f.__name__ = f"normal(std={std:g})"
+    return f
+
+
+def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | _init.Initializer | float,
+                rng: np.random.Generator | int, *, n_out: int | None = None,
+                batch_norm: bool = False) -> Sequential:
+    """A stack of ``depth`` blocks Dense(width) → [BatchNorm] → activation, optionally with a linear head.
+
+    - ``activation``: a key of :data:`ACTIVATIONS` (``"sigmoid"``, ``"tanh"``, ``"relu"``,
+      ``"leaky_relu"``, ``"elu"``, ``"selu"``).
+    - ``init``: the name of a :mod:`lib.init` function, an initialiser callable, or a float
+      σ meaning ``lib.init.normal`` with ``std=σ`` (the "std 1" and "std 0.01" baselines).
+    - ``n_out``: if given, a final ``Dense(width, n_out)`` (same ``init``) without activation,
+      producing logits for :class:`lib.losses.SoftmaxCrossEntropy`.
+    - ``batch_norm``: insert ``BatchNorm(width)`` after every hidden Dense layer.
+
+    Biases start at zero. Layer indices in the returned model's ``params`` are
+    ``0, 2, 4, …`` for the Dense layers (``0, 3, 6, …`` with batch norm).
+    """
+    n_in = check_int("n_in", n_in)
+    width = check_int("width", width)
+    depth = check_int("depth", depth)
+    _check_activation(activation, ACTIVATIONS)
+    rng = check_rng("rng", rng)
+    if isinstance(init, float | int) and not isinstance(init, bool):
+        init = _fixed_std(check_positive("init", init))
+    layers: list[Layer] = []
+    fan_in = n_in
+    for _ in range(depth):
+        layers.append(Dense(fan_in, width, init, rng))
+        if batch_norm:
+            layers.append(BatchNorm(width))
+        layers.append(ACTIVATIONS[activation]())
+        fan_in = width
+    if n_out is not None:
+        layers.append(Dense(width, check_int("n_out", n_out), init, rng))
+    return Sequential(layers)
+
+
+def layer_outputs(model: Sequential, x: np.ndarray, *, training: bool = False,
+                  kinds: tuple[type[Layer], ...] | None = None) -> dict[str, np.ndarray]:
+    """Run ``x`` through ``model`` once and return each layer's output, in order.
+
+    Keys are ``"<layer index>.<class name>"`` (``"1.Tanh"``, ``"2.Dense"``); ``kinds``
+    keeps only layers that are instances of those classes (``None`` keeps all). With
+    ``training=True`` the layers run in training mode (batch statistics in BatchNorm).
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a lib.model.Sequential, got {type(model).__name__}")
+    x = check_array("x", x, ndim=2)
+    out: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(model.layers):
+        x = layer.forward(x, training)
+        if kinds is None or isinstance(layer, kinds):
+            out[f"{i}.{type(layer).__name__}"] = x
+    return out
+
+
+def activations(model: Sequential, x: np.ndarray, *, training: bool = False) -> dict[str, np.ndarray]:
+    """The outputs of the activation layers of ``model`` on input ``x`` (see :func:`layer_outputs`)."""
+    return layer_outputs(model, x, training=training, kinds=ACTIVATION_LAYERS)
+
+
+class LayerStats(NamedTuple):
+    """Summary of one layer's outputs over all samples and units.
+
+    ``zero_fraction`` is the share of outputs exactly 0 (inactive ReLU units);
+    ``dead_fraction`` the share of units that output 0 for every sample in the batch.
+    """
+
+    mean: float
+    std: float
+    zero_fraction: float
+    dead_fraction: float
+
+
+def layer_stats(outputs: Mapping[str, np.ndarray]) -> dict[str, LayerStats]:
+    """Mean, standard deviation, zero fraction and dead-unit fraction of each array in ``outputs``."""
+    stats = {}
+    for name, a in outputs.items():
+        a = check_array(f"outputs[{name!r}]", a, ndim=2)
+        zero = a == 0
+        stats[name] = LayerStats(float(a.mean()), float(a.std()), float(zero.mean()),
+                                 float(zero.all(axis=0).mean()))
+    return stats
+
+
+def weight_grad_norms(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarray, *,
+                      training: bool = False) -> dict[str, float]:
+    """Frobenius norm ‖∂L/∂W‖ of every weight matrix after one forward and backward pass on (x, y).
+
+    Returns ``{"0.W": ‖∂L/∂W₀‖, "2.W": …}`` in layer order (first layer first). The
+    gradients are those of {eq}`eq-dense-backward`, ∂L/∂W = xᵀδ; the call overwrites
+    ``model.grads`` and changes no parameter. ``training=True`` runs the forward pass in
+    training mode (batch statistics in BatchNorm, dropout active).
+    """
+    out = model.forward(check_array("x", x, ndim=2), training)
+    loss.forward(out, y)
+    model.backward(loss.backward())
+    return {k: float(np.linalg.norm(model.grads[k])) for k in model.weight_keys}
+
+
+def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
+    """E[f(z)] for z ~ N(0, q), by Simpson's rule on [−10√q, 10√q] with a grid point at z = 0.
+
+    Putting a grid point at 0 keeps the kinks of ReLU-like activations on a panel boundary,
+    so the rule stays accurate to about 1e-10 for them. ``f`` must be vectorised.
+    """
+    q = check_positive("q", q)
+    n_grid = check_int("n_grid", n_grid, minimum=2)
+    n_grid += n_grid % 4  # an even number of Simpson panels on each side of 0
+    u = np.linspace(-10.0, 10.0, n_grid + 1)
+    w = np.ones(n_grid + 1)
+    w[1:-1:2], w[2:-1:2] = 4.0, 2.0
+    w *= (u[1] - u[0]) / 3.0 * np.exp(-0.5 * u * u) / np.sqrt(2.0 * np.pi)
+    return float(w @ f(np.sqrt(q) * u))
+
+
+def variance_propagation(depth: int, activation: str, gain: float, *, q0: float = 1.0) -> np.ndarray:
+    """Predicted pre-activation variances q_1 … q_depth of a deep stack at initialisation.
+
+    Implements {eq}`eq-init-variance`: with independent zero-mean weights of variance
+    Var W = gain / fan_in and pre-activations z ~ N(0, q),
+
+        q_l = n · Var W · E[φ(z_{l−1})²] = gain · E_{z~N(0, q_{l−1})}[φ(z)²],
+
+    and the first layer sees inputs of second moment ``q0`` (q_1 = gain · q0). The Gaussian
+    expectation is computed by :func:`gaussian_expectation`. ``activation`` is ``"linear"``
+    or a key of :data:`ACTIVATIONS`. For ReLU, E[φ(z)²] = q/2, so gain 2 (He) keeps q
+    constant; for ``"linear"`` gain 1 does. The prediction is exact for infinitely wide
+    layers; finite widths add fluctuations of relative size about 1/√width per layer.
+    """
+    depth = check_int("depth", depth)
+    _check_activation(activation, _PHI)
+    gain = check_positive("gain", gain)
+    q0 = check_positive("q0", q0)
+    phi = _PHI[activation]
+    q = np.empty(depth)
+    q[0] = gain * q0
+    for layer in range(1, depth):
+        q[layer] = gain * gaussian_expectation(lambda z: phi(z) ** 2, q[layer - 1])
+    return q

@@ -1,0 +1,172 @@
+"""lib.validation: folds partition the data, agree with scikit-learn's splitters, never leak."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn import model_selection as skms
+
+from lib import validation
+
+
+def _assert_partition(splits, n):
+    tests = np.concatenate([test for _, test in splits])
+    np.testing.assert_array_equal(np.sort(tests), np.arange(n))
+    for train, test in splits:
+        assert np.intersect1d(train, test).size == 0
+        np.testing.assert_array_equal(np.union1d(train, test), np.arange(n))
+
+
+@given(st.integers(2, 60), st.integers(2, 12))
+def test_kfold_matches_sklearn_and_partitions(n, k):
+    k = min(k, n)
+    splits = validation.kfold(n, k)
+    ref = list(skms.KFold(k).split(np.zeros(n)))
+    for (tr, te), (rtr, rte) in zip(splits, ref, strict=True):
+        np.testing.assert_array_equal(tr, rtr)
+        np.testing.assert_array_equal(te, rte)
+    sizes = [te.size for _, te in splits]
+    assert max(sizes) - min(sizes) <= 1
+    _assert_partition(splits, n)
+
+
+@given(st.integers(2, 60), st.integers(2, 12), st.integers(0, 2**16))
+def test_shuffled_kfold_partitions_and_is_reproducible(n, k, seed):
+    k = min(k, n)
+    a = validation.kfold(n, k, shuffle=True, rng=np.random.default_rng(seed))
+    b = validation.kfold(n, k, shuffle=True, rng=np.random.default_rng(seed))
+    _assert_partition(a, n)
+    for (tr_a, te_a), (tr_b, te_b) in zip(a, b, strict=True):
+        np.testing.assert_array_equal(te_a, te_b)
+        np.testing.assert_array_equal(tr_a, tr_b)
+    sizes = [te.size for _, te in a]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@st.composite
+def labels_and_k(draw):
+    k = draw(st.integers(2, 6))
+    n_classes = draw(st.integers(1, 4))
+    counts = draw(st.lists(st.integers(k, 25), min_size=n_classes, max_size=n_classes))
+    y = np.repeat(np.arange(n_classes) * 3 + 1, counts)  # non-contiguous label values
+    perm = draw(st.permutations(range(y.size)))
+    return y[np.array(perm)], k
+
+
+@given(labels_and_k())
+def test_stratified_kfold_matches_sklearn_and_keeps_proportions(data):
+    y, k = data
+    splits = validation.stratified_kfold(y, k)
+    ref = list(skms.StratifiedKFold(k).split(np.zeros(y.size), y))
+    for (tr, te), (rtr, rte) in zip(splits, ref, strict=True):
+        np.testing.assert_array_equal(tr, rtr)
+        np.testing.assert_array_equal(te, rte)
+    _assert_partition(splits, y.size)
+    for _, te in splits:  # each class's count in a fold is ⌊c/k⌋ or ⌈c/k⌉ ... up to the round-robin
+        for c in np.unique(y):
+            expected = np.sum(y == c) / k
+            assert abs(np.sum(y[te] == c) - expected) < 1 + 1e-9
+    sizes = [te.size for _, te in splits]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@given(labels_and_k(), st.integers(0, 2**16))
+def test_shuffled_stratified_kfold_keeps_fold_class_counts(data, seed):
+    y, k = data
+    plain = validation.stratified_kfold(y, k)
+    shuffled = validation.stratified_kfold(y, k, shuffle=True, rng=seed)
+    _assert_partition(shuffled, y.size)
+    for (_, a), (_, b) in zip(plain, shuffled, strict=True):
+        np.testing.assert_array_equal(np.bincount(y[a], minlength=12), np.bincount(y[b], minlength=12))
+
+
+def test_stratified_kfold_small_class_warns_and_hopeless_k_raises():
+    y = np.array([0] * 10 + [1] * 2)
+    with pytest.warns(UserWarning, match="smallest class"):
+        splits = validation.stratified_kfold(y, 3)
+    _assert_partition(splits, y.size)
+    with pytest.raises(ValueError, match="every class"):
+        validation.stratified_kfold(np.array([0, 0, 1, 1]), 3)
+
+
+@given(st.integers(1, 5), st.integers(2, 8), st.integers(12, 50), st.integers(0, 2**16))
+def test_repeated_kfold_tests_each_sample_once_per_round(repeats, k, n, seed):
+    splits = validation.repeated_kfold(n, k, repeats, rng=seed)
+    assert len(splits) == repeats * k
+    for r in range(repeats):
+        _assert_partition(splits[r * k:(r + 1) * k], n)
+    if repeats > 1:  # rounds use fresh permutations
+        assert any(not np.array_equal(a[1], b[1]) for a, b in zip(splits[:k], splits[k:2 * k], strict=True))
+
+
+@given(st.integers(3, 80), st.integers(2, 8), st.integers(0, 3))
+def test_time_series_split_matches_sklearn_and_never_trains_on_the_future(n, k, gap):
+    if n - gap - (n // (k + 1)) * k <= 0 or k + 1 > n:
+        with pytest.raises(ValueError):
+            validation.time_series_split(n, k, gap=gap)
+        return
+    splits = validation.time_series_split(n, k, gap=gap)
+    ref = list(skms.TimeSeriesSplit(k, gap=gap).split(np.zeros(n)))
+    assert len(splits) == k
+    for (tr, te), (rtr, rte) in zip(splits, ref, strict=True):
+        np.testing.assert_array_equal(tr, rtr)
+        np.testing.assert_array_equal(te, rte)
+        assert tr.max() + gap < te.min()
+
+
+def test_cross_validate_returns_per_fold_scores_from_the_right_rows():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.arange(10)
+    seen = []
+
+    def train_and_score(Xtr, ytr, Xte, yte):
+        np.testing.assert_array_equal(Xtr[:, 0], 2 * ytr)  # rows stay aligned with labels
+        assert np.intersect1d(ytr, yte).size == 0
+        seen.append(yte)
+        return float(yte.mean())
+
+    scores = validation.cross_validate(train_and_score, X, y, validation.kfold(10, 4))
+    np.testing.assert_allclose(scores, [1.0, 4.0, 6.5, 8.5])
+    np.testing.assert_array_equal(np.concatenate(seen), np.arange(10))
+
+
+def test_cross_validate_rejects_leaky_or_empty_splits():
+    X, y = np.zeros((4, 1)), np.zeros(4)
+    with pytest.raises(ValueError, match="same samples"):
+        validation.cross_validate(lambda *a: 0.0, X, y, [(np.array([0, 1]), np.array([1, 2]))])
+    with pytest.raises(ValueError, match="splits is empty"):
+        validation.cross_validate(lambda *a: 0.0, X, y, [])
+    with pytest.raises(ValueError, match="same number"):
+        validation.cross_validate(lambda *a: 0.0, X, y[:3], validation.kfold(4, 2))
+    with pytest.raises(TypeError, match="callable"):
+        validation.cross_validate(0.0, X, y, validation.kfold(4, 2))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: validation.kfold(5, 6),
+    lambda: validation.kfold(5, 1),
+    lambda: validation.stratified_kfold(np.array([0, 1, 0]), 4),
+    lambda: validation.stratified_kfold(np.array([]), 2),
+    lambda: validation.repeated_kfold(3, 4, 2, rng=0),
+    lambda: validation.time_series_split(4, 4),
+    lambda: validation.kfold(10, 2, rng=0),
+])
+def test_degenerate_arguments_raise_value_error(call):
+    with pytest.raises(ValueError, match=r"k|rng|empty"):
+        call()
+
+
+def test_shuffle_without_rng_raises_type_error():
+    with pytest.raises(TypeError, match="rng"):
+        validation.kfold(10, 2, shuffle=True)
+
+
+def test_holdout_split_is_stratified_and_disjoint():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), [50, 30, 20])
+    X = np.arange(y.size)[:, None]
+    s = validation.holdout_split(X, y, val_size=0.2, test_size=0.2, rng=rng)
+    all_idx = np.concatenate([s.X_train[:, 0], s.X_val[:, 0], s.X_test[:, 0]])
+    np.testing.assert_array_equal(np.sort(all_idx), np.arange(y.size))
+    np.testing.assert_array_equal(np.bincount(s.y_test), [10, 6, 4])
+    np.testing.assert_array_equal(np.bincount(s.y_val), [10, 6, 4])
