@@ -1,0 +1,314 @@
+"""Optimizers against hand-unrolled updates, invariants, convergence and argument checks."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lib import optim
+from lib.functions import Quadratic, trajectory
+
+ALL = [optim.SGD, optim.Momentum, optim.Nesterov, optim.AdaGrad, optim.RMSProp, optim.Adam, optim.AdaMax,
+       optim.Nadam, optim.AdamW]
+G1, G2, G3 = np.array([1.0, -2.0]), np.array([0.5, 4.0]), np.array([-3.0, 0.25])
+
+
+def run(opt, grads, p0=(1.0, 2.0)):
+    """Apply ``opt`` to a parameter starting at p0 with the given gradient sequence; return every iterate."""
+    params = {"w": np.array(p0, dtype=float)}
+    out = []
+    for g in grads:
+        opt.step(params, {"w": np.array(g, dtype=float)})
+        out.append(params["w"].copy())
+    return out
+
+
+def test_sgd_two_steps():
+    p = run(optim.SGD(lr=0.1), [G1, G2])
+    np.testing.assert_allclose(p[0], [1.0 - 0.1, 2.0 + 0.2])
+    np.testing.assert_allclose(p[1], [0.9 - 0.05, 2.2 - 0.4])
+
+
+def test_momentum_three_steps():
+    lr, b = 0.1, 0.9
+    m1 = -lr * G1
+    m2 = b * m1 - lr * G2
+    m3 = b * m2 - lr * G3
+    p = run(optim.Momentum(lr, beta=b), [G1, G2, G3])
+    np.testing.assert_allclose(p[0], np.add([1, 2], m1))
+    np.testing.assert_allclose(p[1], np.add([1, 2], m1 + m2))
+    np.testing.assert_allclose(p[2], np.add([1, 2], m1 + m2 + m3))
+    # worked by hand: m1 = (-0.1, 0.2), m2 = (-0.14, -0.22)
+    np.testing.assert_allclose(p[1], [0.76, 1.98])
+
+
+def test_nesterov_three_steps():
+    lr, b = 0.1, 0.5
+    m1 = -lr * G1
+    m2 = b * m1 - lr * G2
+    m3 = b * m2 - lr * G3
+    p = run(optim.Nesterov(lr, beta=b), [G1, G2, G3])
+    p1 = np.array([1.0, 2.0]) + b * m1 - lr * G1
+    p2 = p1 + b * m2 - lr * G2
+    p3 = p2 + b * m3 - lr * G3
+    np.testing.assert_allclose(p, [p1, p2, p3])
+
+
+def test_nesterov_equals_lookahead_points_of_textbook_form():
+    """The rewritten iterates φ_t equal θ_t + β m_t of the look-ahead form m ← βm − η g(θ + βm); θ ← θ + m."""
+    f = Quadratic(a=0.3, b=2.0)
+    lr, b = 0.05, 0.8
+    theta, m = np.array([-2.0, 1.5]), np.zeros(2)
+    look = [theta + b * m]
+    for _ in range(40):
+        m = b * m - lr * f.grad(theta + b * m)
+        theta = theta + m
+        look.append(theta + b * m)
+    phi = trajectory(f, optim.Nesterov(lr, beta=b), start=look[0], steps=40)
+    np.testing.assert_allclose(phi, np.array(look), rtol=1e-12, atol=1e-14)
+
+
+def test_nesterov_matches_pytorch_form():
+    """PyTorch nesterov=True: v ← βv + g; θ ← θ − η(g + βv). Equal iterates for a constant rate."""
+    lr, b = 0.1, 0.9
+    theta, v = np.array([1.0, 2.0]), np.zeros(2)
+    expected = []
+    for g in (G1, G2, G3):
+        v = b * v + g
+        theta = theta - lr * (g + b * v)
+        expected.append(theta)
+    np.testing.assert_allclose(run(optim.Nesterov(lr, beta=b), [G1, G2, G3]), expected)
+
+
+def test_adagrad_two_steps():
+    lr = 0.5
+    s1 = G1**2
+    s2 = s1 + G2**2
+    p1 = np.array([1.0, 2.0]) - lr * G1 / (np.sqrt(s1) + 1e-10)
+    p2 = p1 - lr * G2 / (np.sqrt(s2) + 1e-10)
+    np.testing.assert_allclose(run(optim.AdaGrad(lr), [G1, G2]), [p1, p2])
+    # the first AdaGrad step moves every coordinate by lr in the direction of -sign(g)
+    np.testing.assert_allclose(p1, [0.5, 2.5])
+
+
+def test_rmsprop_two_steps():
+    lr, rho, eps = 0.01, 0.8, 1e-8
+    s1 = (1 - rho) * G1**2
+    s2 = rho * s1 + (1 - rho) * G2**2
+    p1 = np.array([1.0, 2.0]) - lr * G1 / (np.sqrt(s1) + eps)
+    p2 = p1 - lr * G2 / (np.sqrt(s2) + eps)
+    np.testing.assert_allclose(run(optim.RMSProp(lr, rho=rho), [G1, G2]), [p1, p2])
+
+
+def adam_reference(grads, lr, b1, b2, eps, p0=(1.0, 2.0), wd=0.0):
+    p, m, s = np.array(p0), np.zeros(2), np.zeros(2)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        p = p - lr * wd * p
+        m = b1 * m + (1 - b1) * g
+        s = b2 * s + (1 - b2) * g * g
+        p = p - lr * (m / (1 - b1**t)) / (np.sqrt(s / (1 - b2**t)) + eps)
+        out.append(p)
+    return out
+
+
+def test_adam_three_steps():
+    np.testing.assert_allclose(run(optim.Adam(0.01, 0.8, 0.9, 1e-6), [G1, G2, G3]),
+                               adam_reference([G1, G2, G3], 0.01, 0.8, 0.9, 1e-6))
+
+
+def test_adam_bias_correction_makes_first_step_lr_sized():
+    """m̂_1 = g and ŝ_1 = g², so the first step is −η sign(g) (up to ε) whatever g's scale."""
+    for scale in (1e-4, 1.0, 1e4):
+        p = run(optim.Adam(lr=0.01, eps=1e-12), [scale * G1])[0]
+        np.testing.assert_allclose(p - [1.0, 2.0], [-0.01, 0.01], rtol=1e-6)
+    # without bias correction the first step would be (1-β1)/sqrt(1-β2) ≈ 3.16 times larger
+    opt = optim.Adam(lr=0.01)
+    run(opt, [G1])
+    np.testing.assert_allclose(opt.state["w"]["m"], 0.1 * G1)
+    np.testing.assert_allclose(opt.state["w"]["s"], 0.001 * G1**2)
+
+
+def test_adamw_decouples_decay():
+    lr, wd = 0.01, 0.1
+    got = run(optim.AdamW(lr, weight_decay=wd), [G1, G2])
+    np.testing.assert_allclose(got, adam_reference([G1, G2], lr, 0.9, 0.999, 1e-8, wd=wd))
+    # with zero gradients Adam stands still but AdamW shrinks θ by (1 - ηλ) per step
+    z = np.zeros(2)
+    np.testing.assert_allclose(run(optim.AdamW(lr, weight_decay=wd), [z, z])[-1], np.array([1, 2]) * (1 - lr * wd) ** 2)
+    np.testing.assert_allclose(run(optim.Adam(lr), [z, z])[-1], [1, 2])
+
+
+def test_adamax_two_steps():
+    lr, b1, b2, eps = 0.002, 0.9, 0.999, 1e-8
+    m1 = (1 - b1) * G1
+    u1 = np.abs(G1)
+    m2 = b1 * m1 + (1 - b1) * G2
+    u2 = np.maximum(b2 * u1, np.abs(G2))
+    p1 = np.array([1.0, 2.0]) - lr / (1 - b1) * m1 / (u1 + eps)
+    p2 = p1 - lr / (1 - b1**2) * m2 / (u2 + eps)
+    np.testing.assert_allclose(run(optim.AdaMax(lr), [G1, G2]), [p1, p2])
+
+
+def test_nadam_mu_schedule():
+    assert optim.nadam_mu(0) == pytest.approx(0.45)
+    assert optim.nadam_mu(1) == pytest.approx(0.9 * (1 - 0.5 * 0.96**0.004))
+    # the schedule rises towards β1 and never exceeds it
+    mus = [optim.nadam_mu(t) for t in range(0, 100_000, 1000)]
+    assert all(a < b for a, b in itertools.pairwise(mus)) and mus[-1] < 0.9
+
+
+def test_nadam_three_steps_like_torch():
+    lr, b1, b2, eps, psi = 0.002, 0.9, 0.999, 1e-8, 0.004
+    p, m, s, prod = np.array([1.0, 2.0]), np.zeros(2), np.zeros(2), 1.0
+    expected = []
+    for t, g in enumerate([G1, G2, G3], start=1):
+        mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        prod *= mu
+        m = b1 * m + (1 - b1) * g
+        s = b2 * s + (1 - b2) * g * g
+        denom = np.sqrt(s / (1 - b2**t)) + eps
+        p = p - lr * (1 - mu) / (1 - prod) * g / denom - lr * mu_next / (1 - prod * mu_next) * m / denom
+        expected.append(p)
+    opt = optim.Nadam(lr)
+    np.testing.assert_allclose(run(opt, [G1, G2, G3]), expected)
+    assert opt.mu_product == pytest.approx(prod)
+    opt.reset()
+    assert opt.mu_product == 1.0 and opt.t == 0 and not opt.state
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_state_is_lazy_per_key_and_reset_forgets(cls):
+    opt = cls(lr=0.01)
+    assert opt.state == {}
+    params = {"a": np.ones(3), "b": np.ones((2, 2))}
+    opt.step(params, {"a": np.ones(3), "b": np.ones((2, 2))})
+    if cls is not optim.SGD:
+        assert set(opt.state) == {"a", "b"}
+        assert all(v.shape == params[k].shape for k in opt.state for v in opt.state[k].values())
+    assert opt.t == 1
+    opt.reset()
+    assert opt.state == {} and opt.t == 0
+    # after reset the optimizer repeats its first step exactly
+    p1 = run(cls(lr=0.01), [G1])[0]
+    opt2 = cls(lr=0.01)
+    run(opt2, [G2, G3])
+    opt2.reset()
+    np.testing.assert_allclose(run(opt2, [G1])[0], p1)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_float32_parameters_stay_float32(cls):
+    params = {"w": np.ones(4, dtype=np.float32)}
+    cls(lr=0.01).step(params, {"w": np.full(4, 0.5, dtype=np.float32)})
+    assert params["w"].dtype == np.float32 and np.all(params["w"] < 1)
+
+
+@pytest.mark.parametrize("cls, lr", [(optim.SGD, 0.1), (optim.Momentum, 0.05), (optim.Nesterov, 0.05),
+                                     (optim.AdaGrad, 0.5), (optim.RMSProp, 0.01), (optim.Adam, 0.1),
+                                     (optim.AdaMax, 0.1), (optim.Nadam, 0.1), (optim.AdamW, 0.1)])
+def test_each_converges_on_a_convex_quadratic(cls, lr):
+    f = Quadratic(a=0.5, b=2.0)
+    path = trajectory(f, cls(lr=lr), start=(3.0, -2.0), steps=800)
+    assert len(path) == 801
+    assert np.linalg.norm(path[-1]) < 0.02
+    assert f(path[-1]) < 1e-3 * f(path[0])
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("lr", [0.0, -0.1, float("nan"), float("inf")])
+def test_bad_lr_raises(cls, lr):
+    with pytest.raises(ValueError, match="lr"):
+        cls(lr=lr)
+
+
+def test_lr_is_mutable_and_validated():
+    opt = optim.Adam(lr=0.01)
+    opt.lr = 0.5
+    assert opt.lr == 0.5
+    with pytest.raises(ValueError, match="lr must be"):
+        opt.lr = -1.0
+    with pytest.raises(TypeError, match="lr"):
+        opt.lr = "0.1"
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: optim.Momentum(0.1, beta=1.0), "beta"), (lambda: optim.Nesterov(0.1, beta=-0.1), "beta"),
+    (lambda: optim.RMSProp(0.1, rho=1.5), "rho"), (lambda: optim.Adam(0.1, beta1=1.0), "beta1"),
+    (lambda: optim.Adam(0.1, beta2=-0.5), "beta2"), (lambda: optim.AdaMax(0.1, beta2=1.0), "beta2"),
+    (lambda: optim.Adam(0.1, eps=0.0), "eps"), (lambda: optim.AdaGrad(0.1, eps=-1e-8), "eps"),
+    (lambda: optim.Nadam(0.1, momentum_decay=-1.0), "momentum_decay"),
+    (lambda: optim.AdamW(0.1, weight_decay=-0.01), "weight_decay"),
+])
+def test_bad_hyperparameters_raise_naming_them(make, name):
+    with pytest.raises(ValueError, match=name):
+        make()
+
+
+def test_bad_grads_raise():
+    opt = optim.Adam(0.1)
+    with pytest.raises(ValueError, match="same keys"):
+        opt.step({"a": np.ones(2)}, {"b": np.ones(2)})
+    with pytest.raises(ValueError, match="shape"):
+        opt.step({"a": np.ones(2)}, {"a": np.ones(3)})
+    with pytest.raises(ValueError, match="NaN or inf"):
+        opt.step({"a": np.ones(2)}, {"a": np.array([1.0, np.nan])})
+    with pytest.raises(ValueError, match="NaN or inf"):
+        opt.step({"a": np.ones(2)}, {"a": np.array([-np.inf, 1.0])})
+    assert opt.t == 0 and opt.state == {}
+
+
+def test_huge_finite_grads_are_accepted():
+    """Entries near the float maximum sum to inf, yet every entry is finite: the step must go ahead."""
+    big = np.array([1e308, 1e308])
+    params = {"a": np.zeros(2)}
+    optim.SGD(lr=1e-300).step(params, {"a": big})
+    np.testing.assert_allclose(params["a"], [-1e8, -1e8])
+
+
+@given(st.floats(1.0, 1e4))
+def test_rate_formulas(kappa):
+    r_gd, r_mom = optim.gd_rate(kappa), optim.momentum_rate(kappa)
+    assert 0 <= r_mom <= r_gd < 1
+    assert r_mom == pytest.approx((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1))
+
+
+@given(st.floats(0.01, 10.0), st.floats(1.0, 300.0))
+def test_optimal_gd_contracts_at_the_predicted_rate(mu, kappa):
+    """On f = ½(μx² + Ly²) each coordinate is multiplied by 1 − ηλ; at η* both equal ±(κ−1)/(κ+1)."""
+    L = mu * kappa
+    lr = optim.gd_optimal_lr(mu, L)
+    path = trajectory(Quadratic(a=mu / 2, b=L / 2), optim.SGD(lr), start=(1.0, 1.0), steps=3)
+    np.testing.assert_allclose(np.abs(path[3]), [optim.gd_rate(kappa) ** 3] * 2, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kappa", [4.0, 25.0, 100.0])
+def test_optimal_momentum_attains_the_accelerated_rate(kappa):
+    mu, L = 1.0, kappa
+    lr, beta = optim.momentum_optimal(mu, L)
+    r = optim.momentum_rate(kappa)
+    assert beta == pytest.approx(r**2)
+    # spectral radius of the heavy-ball iteration matrix on each curvature λ equals r
+    for lam in (mu, L, math.sqrt(mu * L)):
+        T = np.array([[1 + beta - lr * lam, -beta], [1.0, 0.0]])
+        assert np.max(np.abs(np.linalg.eigvals(T))) == pytest.approx(r, rel=1e-6)
+    n = int(60 / -math.log(r))
+    path = trajectory(Quadratic(a=mu / 2, b=L / 2), optim.Momentum(lr, beta=beta), start=(1.0, 1.0), steps=2 * n)
+    measured = (np.linalg.norm(path[2 * n]) / np.linalg.norm(path[n])) ** (1 / n)
+    # the double eigenvalue adds a factor t to r^t: measured rate is r * 2**(1/n) at most
+    assert r <= measured <= r * 2 ** (1 / n) * (1 + 1e-9)
+    # and momentum beats the best gradient descent
+    assert measured < optim.gd_rate(kappa)
+
+
+def test_quadratic_theory_bad_input():
+    with pytest.raises(ValueError, match="kappa"):
+        optim.gd_rate(0.5)
+    with pytest.raises(ValueError, match="L must be >= mu"):
+        optim.momentum_optimal(2.0, 1.0)
+    with pytest.raises(ValueError, match="mu"):
+        optim.gd_optimal_lr(0.0, 1.0)
