@@ -7,23 +7,45 @@ needs NumPy only. Importing lib limits NumPy's BLAS to one thread (see
 ``set_blas_threads``): faster for the book's small matrices, and reproducible.
 """
 
-from . import data, gradcheck, init, layers, losses, metrics, model, optim, schedules, train, validation
+from . import (
+    data,
+    diagnostics,
+    functions,
+    gp,
+    gradcheck,
+    init,
+    layers,
+    losses,
+    metrics,
+    model,
+    optim,
+    regularizers,
+    schedules,
+    search,
+    train,
+    validation,
+)
 from ._threads import set_blas_threads
 
 set_blas_threads(1)
 
 __all__ = [
-           "data",
-           "gradcheck",
-           "init",
-           "layers",
-           "losses",
-           "metrics",
-           "model",
-           "optim",
-           "schedules",
-           "set_blas_threads",
-           "train",
-           "validation",
+    "data",
+    "diagnostics",
+    "functions",
+    "gp",
+    "gradcheck",
+    "init",
+    "layers",
+    "losses",
+    "metrics",
+    "model",
+    "optim",
+    "regularizers",
+    "schedules",
+    "search",
+    "set_blas_threads",
+    "train",
+    "validation",
 ]
 __version__ = "0.1.0"
