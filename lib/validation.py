@@ -92,8 +92,9 @@ def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
     are taken in order of first appearance, the sorted labels are dealt round-robin to
     the folds to fix how many samples of each class each fold receives, and each class's
     samples are then assigned to folds in blocks, keeping their order in ``y``. With
-    ``shuffle`` the block order within each class is permuted by ``rng`` (the data are not
-    reordered otherwise). Fold sizes differ by at most one.
+    ``shuffle`` each class's fold labels are permuted by ``rng`` (the per-fold counts stay
+    the same), as scikit-learn does, though with different random numbers. Fold sizes
+    differ by at most one.
 
     Raises ValueError if k exceeds the size of every class; warns (as scikit-learn does)
     if it exceeds the size of the smallest, since some folds then miss that class.

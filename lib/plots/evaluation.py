@@ -29,6 +29,7 @@ def plot_confusion_matrix(cm: np.ndarray, labels: Sequence[str] | None = None, *
         _, ax = plt.subplots(figsize=(3.2, 3.0))
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
     ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(float(shown.max()), 1e-12))
+    ax.grid(False)  # grid lines would cut through the cells
     cut = 0.6 * float(shown.max())
     for i in range(k):
         for j in range(k):
