@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --nbval-cell-timeout=300
 
-.PHONY: book test test-lib test-notebooks test-build browser lint clean
+.PHONY: book test test-lib test-notebooks test-build browser lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test-notebooks: $(VENV)/.test
 	$(BIN)/pytest chapters $(NBVAL) -p no:cacheprovider -n 2 --dist loadfile
 
 test: lint test-lib test-notebooks test-build
+
+# Performance benchmark against PyTorch (on demand, not part of the tests): writes bench/RESULTS.md
+bench:
+	bash bench/run.sh
 
 clean:
 	rm -rf _build

@@ -22,8 +22,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x (Implements {eq}`eq-sigmoid`)."""
     x = np.asarray(x)
     e = np.exp(-np.abs(x))
-    d = 1.0 + e
-    return np.where(x >= 0, 1.0 / d, e / d)
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 class Layer:
@@ -252,7 +251,7 @@ class AlphaDropout(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         (keep,) = self._cached()
-        return dout if keep is None else dout * (self.a * keep)
+        return dout if keep is None else dout * keep * self.a  # stays in dout's dtype
 
     def __repr__(self) -> str:
         return f"AlphaDropout(rate={self.rate})"
