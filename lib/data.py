@@ -197,21 +197,23 @@ def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:
 
 
 def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int,
-                rng: np.random.Generator | int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+                rng: np.random.Generator | int | None = None, *,
+                drop_last: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield (X_b, y_b) batches covering every sample once (the last batch may be smaller).
 
     With ``rng`` the order is a fresh permutation (sampling without replacement); without
-    it the data are taken in order.
+    it the data are taken in order. ``drop_last=True`` skips a final batch smaller than
+    ``batch_size`` (batch normalisation cannot train on a batch of one sample).
     """
     batch_size = check_int("batch_size", batch_size)
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
     n = len(X)
-    if rng is None:
-        for start in range(0, n, batch_size):
+    stop = n - n % batch_size if drop_last else n
+    order = None if rng is None else check_rng("rng", rng).permutation(n)
+    for start in range(0, stop, batch_size):
+        if order is None:
             yield X[start:start + batch_size], y[start:start + batch_size]
-        return
-    order = check_rng("rng", rng).permutation(n)
-    for start in range(0, n, batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
+        else:
+            idx = order[start:start + batch_size]
+            yield X[idx], y[idx]

@@ -294,7 +294,8 @@ class BatchNorm(Layer):
             if x.shape[0] < 2:
                 raise ValueError(
                     f"x must hold at least 2 samples in training mode (BatchNorm normalises with the "
-                    f"batch statistics), got batch size {x.shape[0]}"
+                    f"batch statistics), got batch size {x.shape[0]}; with lib.train.fit, pass drop_last=True "
+                    "when the last mini-batch would hold a single sample"
                 )
             mu = x.mean(axis=0)
             var = x.var(axis=0)

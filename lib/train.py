@@ -120,7 +120,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         validation: tuple[np.ndarray, np.ndarray] | None = None,
         schedule: Callable[[int], float] | None = None, schedule_per: str = "epoch",
         regularizer=None, callbacks: Sequence[Callback] = (), progress: bool = False,
-        train_metrics: str = "eval") -> History:
+        train_metrics: str = "eval", drop_last: bool = False) -> History:
     """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements {eq}`eq-minibatch-sgd`).
 
     Each epoch visits every sample once in a fresh random order drawn from ``rng``.
@@ -136,6 +136,8 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
     - ``train_metrics="eval"`` re-evaluates the whole training set in inference mode after
       each epoch (dropout off, batch-norm running statistics); ``"running"`` reports the
       mean over the epoch's mini-batches, as Keras does.
+    - ``drop_last=True`` skips each epoch's final batch when it is smaller than
+      ``batch_size`` (needed with batch normalisation when it would hold one sample).
     - A NaN or inf loss stops training and sets ``History.diverged``.
     """
     epochs = check_int("epochs", epochs)
@@ -158,7 +160,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         if schedule is not None and not plateau and schedule_per == "epoch":
             optimizer.lr = schedule(epoch)
         losses, accs, sizes = [], [], []
-        for Xb, yb in minibatches(X, y, batch_size, rng):
+        for Xb, yb in minibatches(X, y, batch_size, rng, drop_last=drop_last):
             if schedule is not None and not plateau and schedule_per == "step":
                 optimizer.lr = schedule(step)
             out = model.forward(Xb, training=True)

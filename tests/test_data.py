@@ -304,3 +304,15 @@ def test_imbalanced_blobs_minority_is_shifted():
 def test_generators_reject_bad_arguments(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_minibatches_drop_last_skips_the_short_final_batch():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.arange(10)
+    batches = list(data.minibatches(X, y, 4, np.random.default_rng(0), drop_last=True))
+    assert [len(b[1]) for b in batches] == [4, 4]
+    seen = np.concatenate([b[1] for b in batches])
+    assert len(set(seen.tolist())) == 8
+    in_order = list(data.minibatches(X, y, 4, drop_last=True))
+    assert [b[1].tolist() for b in in_order] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert sum(len(b[1]) for b in data.minibatches(X, y, 5, drop_last=True)) == 10

@@ -305,3 +305,20 @@ def test_fit_rejects_bad_arguments(kwargs, exc, match):
     y = args.pop("y", y)
     with pytest.raises(exc, match=match):
         train.fit(mlp(2, 8, 3, 0), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, **args)
+
+
+def test_batch_norm_with_a_final_batch_of_one_needs_drop_last():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((33, 4))
+    y = rng.integers(0, 3, 33)
+
+    def net():
+        r = np.random.default_rng(1)
+        return Sequential([layers.Dense(4, 8, "he_normal", r), layers.BatchNorm(8), layers.ReLU(),
+                           layers.Dense(8, 3, "glorot_uniform", r)])
+
+    with pytest.raises(ValueError, match="drop_last=True"):
+        train.fit(net(), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=1, batch_size=32, rng=0)
+    h = train.fit(net(), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=2, batch_size=32, rng=0,
+                  drop_last=True)
+    assert len(h.batch_loss) == 2 and h.epochs == 2
