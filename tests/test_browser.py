@@ -23,9 +23,23 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
+REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+
+
+def is_redirect(path: Path) -> bool:
+    return bool(REDIRECT.match(path.read_text(encoding="utf-8").strip()))
+
+
 def pages(site: Path) -> list[Path]:
+    """Every content page (redirect stubs such as index.html are checked separately)."""
     return sorted(p for p in site.rglob("*.html")
-                  if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
+                  if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts
+                  and not is_redirect(p))
+
+
+def test_index_redirects_to_an_existing_page(built_book: Path):
+    target = REDIRECT.match((built_book / "index.html").read_text(encoding="utf-8").strip()).group(1)
+    assert (built_book / target).exists()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +76,7 @@ def visit(browser, page_path: Path) -> dict:
         "() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)", timeout=30_000)
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
     result = page.evaluate("""() => ({
-        text: document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText,
+        text: (document.querySelector('main') || document.body || {innerText: ''}).innerText,
         mathSources: document.querySelectorAll('div.math, span.math').length,
         typeset: document.querySelectorAll('mjx-container').length,
         brokenImages: Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))
