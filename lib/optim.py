@@ -101,8 +101,9 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Heavy-ball momentum: m ← βm − η g; θ ← θ + m (Implements {eq}`eq-momentum`).
 
-    The velocity ``m`` already contains the learning rate, as in Géron's and Saito's books.
-    PyTorch's ``SGD(momentum=β)`` keeps v ← βv + g and steps θ ← θ − ηv instead; the two
+    The velocity ``m`` already contains the learning rate, as in Sutskever et al., Géron's and
+    Saito's books and Keras' ``SGD(momentum=β)``. PyTorch's ``SGD(momentum=β)`` keeps
+    v ← βv + g and steps θ ← θ − ηv instead; the two
     give identical iterates while η is constant (m = −ηv) and differ once a schedule
     changes η (here a change of η affects only new gradients; in PyTorch it rescales
     the whole velocity at once).
@@ -134,8 +135,9 @@ class Nesterov(Momentum):
 
         m ← βm − η g(φ);   φ ← φ + βm − η g(φ),
 
-    an update that uses the gradient at the current parameters only. It is PyTorch's
-    ``SGD(momentum=β, nesterov=True)`` with m = −ηv (equal iterates for constant η).
+    an update that uses the gradient at the current parameters only. It is Keras'
+    ``SGD(momentum=β, nesterov=True)`` exactly, and PyTorch's with m = −ηv (equal iterates
+    while η is constant).
     The parameters this class holds are the look-ahead points φ of the textbook form.
     """
 
@@ -154,8 +156,8 @@ class Nesterov(Momentum):
 class AdaGrad(Optimizer):
     """s ← s + g ⊙ g; θ ← θ − η g ⊘ (√s + ε) (Implements {eq}`eq-adagrad`).
 
-    ε sits outside the square root, as in PyTorch and Keras; Duchi et al. and some
-    books write √(s + ε), which differs only while s is tiny.
+    ε sits outside the square root, as in PyTorch and in Duchi et al. (their δ); Keras 3
+    and Géron's book write √(s + ε), which differs only while s is tiny.
     """
 
     def __init__(self, lr: float, eps: float = 1e-10) -> None:
@@ -181,7 +183,8 @@ class RMSProp(Optimizer):
     """s ← ρ s + (1 − ρ) g ⊙ g; θ ← θ − η g ⊘ (√s + ε) (Implements {eq}`eq-rmsprop`).
 
     ``rho`` is Keras' name (and Hinton's decay rate); PyTorch calls the same number
-    ``alpha`` (default 0.99), Keras defaults to 0.9, as here.
+    ``alpha`` (default 0.99), Keras defaults to 0.9, as here. ε sits outside the square
+    root as in PyTorch; Keras 3 and TensorFlow 1 put it inside, √(s + ε).
     """
 
     def __init__(self, lr: float, rho: float = 0.9, eps: float = 1e-8) -> None:
@@ -256,7 +259,8 @@ class AdaMax(Adam):
     """Adam with the infinity norm (Implements {eq}`eq-adamax`).
 
     m ← β1 m + (1 − β1) g;  u ← max(β2 u, |g|);  θ ← θ − η/(1 − β1^t) · m ⊘ (u + ε).
-    u needs no bias correction. (PyTorch adds ε inside the max, max(β2 u, |g| + ε).)
+    u needs no bias correction. The paper has no ε; Keras adds it to u as here, PyTorch
+    inside the max, max(β2 u, |g| + ε).
     """
 
     def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
@@ -292,7 +296,8 @@ class Nadam(Adam):
         θ ← θ − η (1 − μ_t) / (1 − Π_{i≤t} μ_i) · g ⊘ (√ŝ + ε)
               − η μ_{t+1} / (1 − Π_{i≤t+1} μ_i) · m ⊘ (√ŝ + ε).
 
-    Keras uses the same schedule (its default ψ is also 0.004).
+    tf.keras before Keras 3 used the same schedule (``schedule_decay=0.004``); Keras 3
+    uses 0.96^t, that is ψ = 1.
     """
 
     def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
