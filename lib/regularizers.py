@@ -37,7 +37,12 @@ class L1L2:
     def grad(self, W: np.ndarray) -> np.ndarray:
         """∂Ω/∂W = λ₁·sign(W) + 2λ₂W, an array shaped like W."""
         W = check_array("W", W)
-        return self.l1 * np.sign(W) + (2.0 * self.l2) * W
+        if self.l1 == 0.0:  # pure L2 (or no penalty): skip the sign pass, the common case in fit's inner loop
+            return (2.0 * self.l2) * W
+        g = self.l1 * np.sign(W)
+        if self.l2 != 0.0:
+            g += (2.0 * self.l2) * W
+        return g
 
     __call__ = penalty
 
@@ -121,12 +126,15 @@ class MaxNorm(Callback):
 class EarlyStopping(Callback):
     """Stop ``fit`` when the monitored metric has not improved for ``patience`` epochs.
 
-    Implements {eq}`eq-early-stopping`. An epoch improves when the metric beats the best
-    so far by more than ``min_delta`` (lower for losses, higher for accuracies); training
+    Implements {eq}`eq-early-stopping`. An epoch improves when the metric beats the value of
+    the last improving epoch by more than ``min_delta`` (lower for losses, higher for
+    accuracies), as in Keras, so several small gains below ``min_delta`` never add up; training
     stops at the end of the ``patience``-th consecutive epoch without improvement. With
     ``restore_best=True`` the weights (and buffers) of the best epoch are loaded back when
-    training ends, whether it stopped early or ran out of epochs; Keras'
-    ``restore_best_weights`` restores only when it stops early.
+    training ends, whether it stopped early or ran out of epochs, as Keras 3's
+    ``restore_best_weights=True`` does (older Keras 2 releases restored them only when training
+    actually stopped early).
+    ``patience=0`` stops at the first epoch without improvement, as in Keras.
 
     After training, ``best_epoch`` (0-based), ``best`` and ``stopped_epoch`` (None if it
     never stopped) describe the run.

@@ -303,3 +303,30 @@ def test_fraction_near_zero_counts_weights_not_biases():
         v[...] = 0.0 if k.endswith(".b") else 1.0
     m.params["0.W"][0, :4] = 0.001  # 4 of the 4·8 + 8·3 = 56 weights
     assert R.fraction_near_zero(m, tol=0.01) == pytest.approx(4 / 56)
+
+
+@pytest.mark.parametrize(("l1", "l2"), [(0.0, 0.0), (0.1, 0.0), (0.0, 0.1), (0.1, 0.2)])
+def test_every_grad_branch_matches_the_formula(l1, l2):
+    W = np.array([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])
+    np.testing.assert_allclose(R.L1L2(l1, l2).grad(W), l1 * np.sign(W) + 2 * l2 * W, rtol=0, atol=1e-15)
+
+
+def test_explorer_draws_its_default_view_with_the_given_run():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lib.widgets.regularization import regularization_explorer
+
+    calls = []
+
+    def fake_run(lam, rate):
+        calls.append((lam, rate))
+        return train.History(train_loss=[1.0, 0.5], val_loss=[1.2, 0.9], train_acc=[0.5, 0.9], val_acc=[0.4, 0.7])
+
+    box = regularization_explorer(lambda rate, seed: _mlp(seed, rate), None, lam=3e-3, rate=0.1, run=fake_run)
+    assert calls == [(3e-3, 0.1)]  # the widget drew its default view through run, without training
+    assert len(box.children) == 3
+    with pytest.raises(TypeError, match="run"):
+        regularization_explorer(lambda rate, seed: _mlp(seed, rate), None, run="cached")
+    with pytest.raises(ValueError, match="lam"):
+        regularization_explorer(lambda rate, seed: _mlp(seed, rate), None, lam=0.5, run=fake_run)

@@ -46,21 +46,29 @@ def plot_regularized_run(history: History, *, title: str = "") -> plt.Figure:
 def regularization_explorer(make_model: Callable[[float, int], Sequential], data: tuple, *, epochs: int = 150,
                             seed: int = 0, lam: float = 1e-3, rate: float = 0.2,
                             lambdas: Sequence[float] = DEFAULT_LAMBDAS,
-                            rates: Sequence[float] = DEFAULT_RATES) -> widgets.VBox:
+                            rates: Sequence[float] = DEFAULT_RATES,
+                            run: Callable[[float, float], History] | None = None) -> widgets.VBox:
     """Sliders for the L2 strength λ and the dropout rate; each change retrains and redraws the curves.
 
     ``make_model(rate, seed)`` builds the network (with dropout at ``rate``); ``data`` is
     ``(X, y, X_val, y_val)``. Each redraw trains one network for ``epochs`` epochs. ``lam``
     and ``rate`` are the starting values and must be among ``lambdas`` and ``rates``.
+    ``run(lam, rate) -> History``, if given, replaces that training (for instance a cached
+    :func:`train_regularized`, so that the static figure of the default view and the
+    widget share one run, and revisiting a setting is instant).
     """
     if lam not in lambdas:
         raise ValueError(f"lam must be one of lambdas {tuple(lambdas)}, got {lam!r}")
     if rate not in rates:
         raise ValueError(f"rate must be one of rates {tuple(rates)}, got {rate!r}")
+    if run is None:
+        def run(lam: float, rate: float) -> History:
+            return train_regularized(make_model, data, lam=lam, rate=rate, epochs=epochs, seed=seed)
+    elif not callable(run):
+        raise TypeError(f"run must be a callable run(lam, rate) -> History or None, got {type(run).__name__}")
 
     def draw(lam: float, rate: float) -> None:
-        h = train_regularized(make_model, data, lam=lam, rate=rate, epochs=epochs, seed=seed)
-        plot_regularized_run(h, title=f"L2 λ = {lam:g}, dropout rate = {rate:g}")
+        plot_regularized_run(run(lam, rate), title=f"L2 λ = {lam:g}, dropout rate = {rate:g}")
 
     lam_w = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in lambdas], value=lam,
                                     description="L2 λ", continuous_update=False)
