@@ -49,13 +49,19 @@ class Sequential:
         """The network's output in inference mode (logits for a classifier)."""
         return self.forward(x, training=False)
 
-    def penalty(self, regularizer) -> float:
-        """Σ over weight matrices of ``regularizer.penalty(W)``."""
-        return float(sum(regularizer.penalty(self.params[k]) for k in self.weight_keys))
+    def penalized_keys(self, include_biases: bool = False) -> list[str]:
+        """The parameters a penalty applies to: weight matrices, plus dense biases if asked."""
+        if not include_biases:
+            return self.weight_keys
+        return [k for k in self.params if k.endswith((".W", ".b"))]
 
-    def add_penalty_grad(self, regularizer) -> None:
-        """Add ``regularizer.grad(W)`` to the gradient of each weight matrix, in place."""
-        for k in self.weight_keys:
+    def penalty(self, regularizer, include_biases: bool = False) -> float:
+        """Σ over weight matrices (and biases if asked) of ``regularizer.penalty(W)``."""
+        return float(sum(regularizer.penalty(self.params[k]) for k in self.penalized_keys(include_biases)))
+
+    def add_penalty_grad(self, regularizer, include_biases: bool = False) -> None:
+        """Add ``regularizer.grad(W)`` to the gradient of each penalised parameter, in place."""
+        for k in self.penalized_keys(include_biases):
             self.grads[k] += regularizer.grad(self.params[k])
 
     def state_dict(self) -> dict[str, np.ndarray]:

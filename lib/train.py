@@ -120,7 +120,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         validation: tuple[np.ndarray, np.ndarray] | None = None,
         schedule: Callable[[int], float] | None = None, schedule_per: str = "epoch",
         regularizer=None, callbacks: Sequence[Callback] = (), progress: bool = False,
-        train_metrics: str = "eval", drop_last: bool = False) -> History:
+        train_metrics: str = "eval", drop_last: bool = False, penalize_biases: bool = False) -> History:
     """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements {eq}`eq-minibatch-sgd`).
 
     Each epoch visits every sample once in a fresh random order drawn from ``rng``.
@@ -131,8 +131,9 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
       ``ReduceLROnPlateau``) that is fed the validation loss (training loss without
       validation data) after each epoch.
     - ``regularizer``: an object with ``penalty(W)`` and ``grad(W)``; its gradient is added
-      to every weight matrix (not biases) before each step. Recorded losses are the data
-      loss alone, so that training and validation curves compare like with like.
+      to every weight matrix (not biases, unless ``penalize_biases=True``) before each step.
+      Recorded losses are the data loss alone, so that training and validation curves
+      compare like with like.
     - ``train_metrics="eval"`` re-evaluates the whole training set in inference mode after
       each epoch (dropout off, batch-norm running statistics); ``"running"`` reports the
       mean over the epoch's mini-batches, as Keras does.
@@ -171,7 +172,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
                 break
             model.backward(loss.backward())
             if regularizer is not None:
-                model.add_penalty_grad(regularizer)
+                model.add_penalty_grad(regularizer, include_biases=penalize_biases)
             optimizer.step(model.params, model.grads)
             for cb in callbacks:
                 cb.on_batch_end(model)

@@ -322,3 +322,25 @@ def test_batch_norm_with_a_final_batch_of_one_needs_drop_last():
     h = train.fit(net(), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=2, batch_size=32, rng=0,
                   drop_last=True)
     assert len(h.batch_loss) == 2 and h.epochs == 2
+
+
+def test_regularizer_reaches_biases_only_when_asked():
+    from lib import regularizers
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((16, 3))
+    y = rng.integers(0, 2, 16)
+
+    def run(penalize_biases):
+        r = np.random.default_rng(1)
+        net = Sequential([layers.Dense(3, 2, "glorot_uniform", r)])
+        net.params["0.b"][...] = 1.0
+        train.fit(net, losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=1, batch_size=16, rng=0,
+                  regularizer=regularizers.l2(0.5), penalize_biases=penalize_biases)
+        return net
+
+    plain, with_bias = run(False), run(True)
+    np.testing.assert_allclose(plain.params["0.W"], with_bias.params["0.W"])
+    # one SGD step on the l2 term moves b by −η·2λ·b = −0.1 from 1.0, on top of the data gradient
+    np.testing.assert_allclose(with_bias.params["0.b"], plain.params["0.b"] - 0.1)
+    assert Sequential([layers.Dense(3, 2, "glorot_uniform", 0)]).penalized_keys(True) == ["0.W", "0.b"]
