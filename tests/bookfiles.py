@@ -15,6 +15,7 @@ LABELLED_EQ = re.compile(r"\$\$\s*\((eq-[\w-]+)\)")
 DISPLAY_EQ = re.compile(r"\$\$(.+?)\$\$(\s*\([\w-]+\))?", re.S)
 EQ_ROLE = re.compile(r"\{eq\}`(eq-[\w-]+)`")
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([\w-]+)(?::[^`]*)?`")
+CROSS_GLUE = re.compile(r"\{glue(?::\w+)?\}`([\w./-]+\.ipynb)::([\w-]+)(?::[^`]*)?`")
 CITE_ROLE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
 BIB_KEY = re.compile(r"@\w+\{([^,\s]+),")
 

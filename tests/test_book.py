@@ -7,7 +7,9 @@ from collections import Counter
 
 import pytest
 from bookfiles import (
+    CHAPTERS,
     CITE_ROLE,
+    CROSS_GLUE,
     DISPLAY_EQ,
     EQ_ROLE,
     GLUE_ROLE,
@@ -125,3 +127,14 @@ def test_widget_cells_are_skipped_by_nbval_and_hidden_in_html(nb):
         if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs):
             tags = set(cell["metadata"].get("tags", []))
             assert {"nbval-ignore-output", "remove-output"} <= tags, source(cell)[:80]
+
+
+def cross_references() -> list[tuple[str, str, str]]:
+    return [(nb.name, target, key) for nb in NOTEBOOKS for target, key in CROSS_GLUE.findall(markdown(nb))]
+
+
+@pytest.mark.parametrize(("source", "target", "key"), cross_references())
+def test_numbers_pasted_from_another_chapter_are_glued_there(source, target, key):
+    path = (CHAPTERS / target).resolve()
+    assert path.exists(), f"{source} pastes from {target}, which does not exist"
+    assert key in glued_names(path), f"{source} pastes {key!r}, which {target}'s stored outputs do not glue"
