@@ -42,6 +42,22 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
+def error_order(err: float, rounding: float = 1e-6) -> str:
+    """A relative error {eq}`eq-rel-error` for printing: its value when it is large enough to
+    signal a bug, only its order of magnitude ("< 1e-09") when it is at rounding level.
+
+    The digits of a rounding-level error change with the CPU and the BLAS build; its order
+    of magnitude is what a reader (and a stored notebook output) should compare.
+    """
+    if not np.isfinite(err) or err < 0:
+        raise ValueError(f"err must be a finite number >= 0, got {err!r}")
+    if err == 0:
+        return "0"
+    if err >= rounding:
+        return f"{err:.2g}"
+    return f"< 1e{int(np.floor(np.log10(err))) + 1:03d}"
+
+
 def check_layer(layer: Layer, x: np.ndarray, *, training: bool = False, h: float = 1e-5,
                 rng: np.random.Generator | int = 0) -> float:
     """Max relative error between ``layer.backward`` and numerical gradients.

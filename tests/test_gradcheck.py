@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lib import layers, losses
+from lib import gradcheck, layers, losses
 from lib.gradcheck import check_layer, check_model, numerical_gradient, relative_error
 from lib.model import Sequential
 
@@ -126,3 +126,16 @@ def test_check_model_passes_correct_and_fails_wrong_models():
 
     assert check_model(net(layers.Tanh()), losses.SoftmaxCrossEntropy(), x, y) < 1e-6
     assert check_model(net(WrongTanh()), losses.SoftmaxCrossEntropy(), x, y) > 1e-2
+
+
+@pytest.mark.parametrize(("err", "text"), [(1.6e-10, "< 1e-09"), (1e-10, "< 1e-09"), (4.4e-16, "< 1e-15"),
+                                          (0.0, "0"), (0.33, "0.33"), (2.5e-6, "2.5e-06")])
+def test_error_order_hides_rounding_digits_but_shows_real_errors(err, text):
+    assert gradcheck.error_order(err) == text
+
+
+def test_error_order_rejects_nonsense():
+    with pytest.raises(ValueError, match="err"):
+        gradcheck.error_order(float("nan"))
+    with pytest.raises(ValueError, match="err"):
+        gradcheck.error_order(-1.0)
