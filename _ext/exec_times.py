@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 
@@ -58,9 +59,18 @@ class ChapterTimes(SphinxDirective):
                                (body, rows)):
             for values_row in values:
                 row = nodes.row()
-                for value in values_row:
+                for col, value in enumerate(values_row):
                     entry = nodes.entry()
-                    entry += nodes.paragraph(text=value)
+                    para = nodes.paragraph()
+                    if target is body and col == 0 and value != "whole book":
+                        # a link to the chapter, shown with its title
+                        xref = addnodes.pending_xref("", refdomain="std", reftype="doc", refexplicit=False,
+                                                     reftarget=f"/chapters/{value}", refdoc=self.env.docname)
+                        xref += nodes.inline(text=value)
+                        para += xref
+                    else:
+                        para += nodes.Text(value)
+                    entry += para
                     row += entry
                 target += row
         return [table]
