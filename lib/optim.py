@@ -57,6 +57,14 @@ class Optimizer:
             self._scratch[k] = np.empty_like(like)
         return self._scratch[k]
 
+    def _scaled_step(self, p: np.ndarray, g: np.ndarray, s: np.ndarray, w: np.ndarray) -> None:
+        """θ ← θ − η g ⊘ (√s + ε) in place, with ``w`` as scratch (AdaGrad's and RMSProp's step)."""
+        np.sqrt(s, out=w)
+        w += self.eps
+        np.divide(g, w, out=w)
+        w *= self.lr
+        p -= w
+
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Apply one update to every parameter in ``params`` (in place)."""
         if params.keys() != grads.keys():
@@ -169,11 +177,7 @@ class AdaGrad(Optimizer):
         w = self._work(p)
         np.multiply(g, g, out=w)
         s += w
-        np.sqrt(s, out=w)
-        w += self.eps
-        np.divide(g, w, out=w)
-        w *= self.lr
-        p -= w
+        self._scaled_step(p, g, s, w)
 
     def _hyper(self) -> str:
         return f"eps={self.eps:g}"
@@ -199,11 +203,7 @@ class RMSProp(Optimizer):
         w *= 1.0 - self.rho
         s *= self.rho
         s += w
-        np.sqrt(s, out=w)
-        w += self.eps
-        np.divide(g, w, out=w)
-        w *= self.lr
-        p -= w
+        self._scaled_step(p, g, s, w)
 
     def _hyper(self) -> str:
         return f"rho={self.rho:g}, eps={self.eps:g}"
