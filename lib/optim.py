@@ -223,14 +223,19 @@ class Adam(Optimizer):
         self.beta2 = check_fraction("beta2", beta2)
         self.eps = check_positive("eps", eps)
 
-    def _moments(self, key: str, p: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Update and return the first and second moment estimates m and s of ``key``."""
+    def _first_moment(self, key: str, p: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Update and return m ← β1 m + (1 − β1) g of ``key``, with ``w`` as scratch."""
         m = self._buffer(key, "m", p)
-        s = self._buffer(key, "s", p)
-        w = self._work(p)
         np.multiply(g, 1.0 - self.beta1, out=w)
         m *= self.beta1
         m += w
+        return m
+
+    def _moments(self, key: str, p: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Update and return the first and second moment estimates m and s of ``key``."""
+        s = self._buffer(key, "s", p)
+        w = self._work(p)
+        m = self._first_moment(key, p, g, w)
         np.multiply(g, g, out=w)
         w *= 1.0 - self.beta2
         s *= self.beta2
@@ -267,12 +272,9 @@ class AdaMax(Adam):
         super().__init__(lr, beta1, beta2, eps)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        m = self._buffer(key, "m", p)
         u = self._buffer(key, "u", p)
         w = self._work(p)
-        np.multiply(g, 1.0 - self.beta1, out=w)
-        m *= self.beta1
-        m += w
+        m = self._first_moment(key, p, g, w)
         u *= self.beta2
         np.abs(g, out=w)
         np.maximum(u, w, out=u)
