@@ -23,6 +23,7 @@ from . import (
     regularizers,
     schedules,
     search,
+    stats,
     train,
     validation,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "schedules",
     "search",
     "set_blas_threads",
+    "stats",
     "train",
     "validation",
 ]
