@@ -8,6 +8,7 @@ needs NumPy only. Importing lib limits NumPy's BLAS to one thread (see
 """
 
 from . import (
+    averaging,
     data,
     diagnostics,
     functions,
@@ -19,6 +20,7 @@ from . import (
     metrics,
     model,
     optim,
+    parallel,
     recipes,
     regularizers,
     schedules,
@@ -31,6 +33,7 @@ from ._threads import set_blas_threads
 set_blas_threads(1)
 
 __all__ = [
+    "averaging",
     "data",
     "diagnostics",
     "functions",
@@ -42,6 +45,7 @@ __all__ = [
     "metrics",
     "model",
     "optim",
+    "parallel",
     "recipes",
     "regularizers",
     "schedules",
