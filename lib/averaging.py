@@ -32,6 +32,7 @@ class WeightAverage(Callback):
         self.n = 0
         self.average: dict[str, np.ndarray] | None = None
         self._steps = 0
+        self._layout: list[tuple[str, tuple[int, ...]]] = []
 
     def update(self, params: dict[str, np.ndarray]) -> None:
         """Fold the current ``params`` into the average (the first call copies them)."""
@@ -49,22 +50,39 @@ class WeightAverage(Callback):
 
     def on_train_begin(self, model: Sequential) -> None:
         self._steps = 0
+        self._layout = [(k, v.shape) for k, v in model.params.items()]
 
     def on_batch_end(self, model: Sequential) -> None:
         self._steps += 1
         if self._steps > self.start and (self._steps - self.start - 1) % self.every == 0:
             self.update(model.flat()[0])  # the whole model as one array: one NumPy call per update
 
-    def copy_to(self, target: Sequential | dict[str, np.ndarray]) -> None:
-        """Write the average into a model (or a params dict with the averaged keys), in place."""
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """The average keyed like ``model.params`` (``"0.W"``, …); views into ``average``."""
         if self.average is None:
             raise RuntimeError(f"{type(self).__name__} has averaged nothing yet (no update or training step)")
+        if self.average.keys() != {"model"} or not self._layout:
+            return self.average
+        flat, out, start = self.average["model"], {}, 0
+        for k, shape in self._layout:
+            size = int(np.prod(shape))
+            out[k] = flat[start:start + size].reshape(shape)
+            start += size
+        return out
+
+    def copy_to(self, target: Sequential | dict[str, np.ndarray]) -> None:
+        """Write the average into a model (or a params dict with the averaged keys), in place."""
+        avg = self.params
         if isinstance(target, Sequential):
-            target = target.flat()[0] if self.average.keys() == {"model"} else target.params
-        if target.keys() != self.average.keys():
-            raise ValueError(f"target keys {sorted(target)} differ from the averaged {sorted(self.average)}")
-        for k, avg in self.average.items():
-            target[k][...] = avg
+            target = target.params
+        if target.keys() != avg.keys():
+            raise ValueError(f"target keys {sorted(target)} differ from the averaged {sorted(avg)}")
+        for k, v in avg.items():
+            if target[k].shape != v.shape:
+                raise ValueError(f"target[{k!r}] has shape {target[k].shape}, the average {v.shape}")
+        for k, v in avg.items():
+            target[k][...] = v
 
 
 class PolyakAverage(WeightAverage):

@@ -371,7 +371,7 @@ def clip_grad_norm(grads: Grads, max_norm: float) -> float:
     g ← g · min(1, c / (‖g‖ + 10⁻⁶)) with ‖g‖ the norm over all arrays together, in
     place; returns ‖g‖ before clipping. As ``torch.nn.utils.clip_grad_norm_`` (PyTorch
     2.x, ``norm_type=2``): the 10⁻⁶ guards the division, and the factor is applied only
-    when it is below 1, so gradients already inside the ball are left untouched. The
+    when it is below 1 (‖g‖ + 10⁻⁶ > c), so gradients inside the ball are left untouched. The
     direction of the update is kept; only its length is capped.
     """
     max_norm = check_positive("max_norm", max_norm)
