@@ -332,3 +332,31 @@ def test_container_layers_route_rebind_to_their_inner_layers():
     net.backward(np.ones_like(out))
     np.testing.assert_array_equal(net.grads["0.1.b"], b.grads["b"])
     assert np.all(net.grads["0.0.W"] != 0)
+
+
+@pytest.mark.parametrize("act", [*ACTS, lambda: layers.Dropout(0.3, rng=0), lambda: layers.AlphaDropout(0.3, rng=0)])
+def test_float32_stays_float32_through_every_layer_and_loss(act):
+    rng = np.random.default_rng(0)
+    net = Sequential([layers.Dense(4, 6, "he_normal", rng, dtype=np.float32), layers.BatchNorm(6, dtype=np.float32),
+                      act(), layers.Dense(6, 3, rng=rng, dtype=np.float32)])
+    x = rng.standard_normal((8, 4)).astype(np.float32)
+    for loss, target in ((losses.SoftmaxCrossEntropy(), np.arange(8) % 3),
+                         (losses.MeanSquaredError(), np.zeros((8, 3), dtype=np.float32))):
+        out = net.forward(x, training=True)
+        assert out.dtype == np.float32
+        loss.forward(out, target)
+        d = loss.backward()
+        assert d.dtype == np.float32, type(loss).__name__
+        assert net.backward(d).dtype == np.float32
+        assert all(g.dtype == np.float32 for g in net.grads.values())
+    assert all(b.dtype == np.float32 for b in net.buffers.values())
+
+
+def test_float32_stacks_from_the_recipes():
+    from lib import diagnostics, recipes
+
+    for net in (recipes.default_network(5, 3, 0, width=8, depth=2, dtype=np.float32),
+                recipes.self_normalizing_network(5, 3, 0, width=8, depth=2, dtype=np.float32),
+                diagnostics.dense_stack(5, 8, 2, "tanh", "glorot_uniform", 0, n_out=3, dtype=np.float32)):
+        assert net.dtype == np.float32
+        assert net.forward(np.ones((4, 5), dtype=np.float32), training=True).dtype == np.float32
