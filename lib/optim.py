@@ -355,7 +355,9 @@ def _grad_arrays(grads: Grads, name: str = "grads") -> list[np.ndarray]:
 
 
 def grad_norm(grads: Grads) -> float:
-    """The global norm ‖g‖ = √(Σ over every array and entry of g²), as if all were one vector.
+    """The global norm ‖g‖ = √(Σ over every array and entry of g²) of {eq}`eq-clip-norm`.
+
+    The norm of all arrays together, as if they were one vector (PyTorch's total norm).
 
     Computed without overflow for entries of any finite size (NaN or inf give NaN or inf).
     """
