@@ -45,6 +45,16 @@ class Layer:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         return self._cache
 
+    def rebind(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
+        """Use ``param`` and ``grad`` as the arrays of parameter ``key`` from now on.
+
+        :class:`lib.model.Sequential` calls this with views into its flat buffers, after
+        copying the current values in; a container layer overrides it to route
+        ``"i.name"`` keys to its inner layers.
+        """
+        self.params[key] = param
+        self.grads[key] = grad
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 

@@ -34,7 +34,7 @@ from .train import Callback, History, fit
 
 
 def default_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, width: int = 128,
-                    depth: int = 3) -> Sequential:
+                    depth: int = 3, dtype: type = np.float64) -> Sequential:
     """The default dense classifier: ``depth`` blocks Dense(He normal) → BatchNorm → ReLU, then Dense(n_out).
 
     Implements the composition of {eq}`eq-init-he`, {eq}`eq-dense`, {eq}`eq-bn-mean`,
@@ -48,11 +48,11 @@ def default_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, wi
     ``dense_stack(n_in, width, depth, "relu", "he_normal", rng, n_out=n_out, batch_norm=True)``.
     """
     return dense_stack(n_in, width, depth, "relu", "he_normal", rng, n_out=check_int("n_out", n_out),
-                       batch_norm=True)
+                       batch_norm=True, dtype=dtype)
 
 
 def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, width: int = 128,
-                             depth: int = 3, alpha_dropout: float = 0.05) -> Sequential:
+                             depth: int = 3, alpha_dropout: float = 0.05, dtype: type = np.float64) -> Sequential:
     """The self-normalising variant: ``depth`` blocks Dense(LeCun normal) → SELU → AlphaDropout, then Dense(n_out).
 
     Implements the composition of {eq}`eq-init-lecun`, {eq}`eq-dense`, {eq}`eq-selu` and
@@ -66,7 +66,8 @@ def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | i
     """
     rng = check_rng("rng", rng)
     p = check_fraction("alpha_dropout", alpha_dropout)
-    base = dense_stack(n_in, width, depth, "selu", "lecun_normal", rng, n_out=check_int("n_out", n_out))
+    base = dense_stack(n_in, width, depth, "selu", "lecun_normal", rng, n_out=check_int("n_out", n_out),
+                       dtype=dtype)
     streams = iter(rng.spawn(depth))
     layers: list[Layer] = []
     for layer in base.layers:
