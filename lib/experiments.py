@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import stats
+from . import parallel, stats
 from ._checks import check_int
 
 Run = Callable[[dict, int], Mapping[str, float]]
@@ -54,9 +54,7 @@ def _seeds(name: str, seeds: Sequence[int]) -> list[int]:
 
 
 def _map(run: Run, jobs: list[tuple[dict, int]], n_jobs: int | None) -> list[dict]:
-    from .parallel import run_all
-
-    return run_all(_call, [(run, setting, seed) for setting, seed in jobs], n_jobs=n_jobs)
+    return parallel.run(_call, [(run, setting, seed) for setting, seed in jobs], n_jobs=n_jobs)
 
 
 def _call(run: Run, setting: dict, seed: int) -> dict:
