@@ -10,6 +10,7 @@ needs NumPy only. Importing lib limits NumPy's BLAS to one thread (see
 from . import (
     data,
     diagnostics,
+    display,
     functions,
     gp,
     gradcheck,
@@ -33,6 +34,7 @@ set_blas_threads(1)
 __all__ = [
     "data",
     "diagnostics",
+    "display",
     "functions",
     "gp",
     "gradcheck",
