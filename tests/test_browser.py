@@ -167,9 +167,10 @@ def test_equations_figures_and_tables_are_numbered_per_chapter(built_book: Path)
 
 def test_chapter_one_shows_lib_code_beside_its_equations(built_book: Path):
     ch1 = soup(built_book, "chapters/01_foundations.html")
-    captions = [c.get_text(" ", strip=True) for c in ch1.select("div.literal-block-wrapper.libcode .caption-text")]
+    listings = ch1.select("div.literal-block-wrapper.libcode")
+    captions = [d.select_one(".caption-text").get_text(" ", strip=True) for d in listings]
     assert "lib/optim.py — SGD" in captions and "lib/layers.py — Dense.backward" in captions, captions
-    sgd = next(d for d in ch1.select("div.literal-block-wrapper.libcode") if "SGD" in d.select_one(".caption-text").get_text())
+    sgd = listings[captions.index("lib/optim.py — SGD")]
     assert "class SGD" in sgd.select_one("pre").get_text()
 
 
