@@ -70,3 +70,35 @@ def toc_files() -> list[str]:
 
 def bib_keys() -> set[str]:
     return set(BIB_KEY.findall((ROOT / "references.bib").read_text(encoding="utf-8")))
+
+
+# The page standard of issue 19 (what a reader sees): visible code fits the column and
+# shows the experiment, not its bookkeeping.
+MAX_VISIBLE_COLUMNS = 88
+MAX_VISIBLE_GLUE = 2
+HIDDEN_INPUT_TAGS = {"remove-input", "remove-cell", "hide-input", "hide-cell"}
+GLUE_CALL = re.compile(r"\bglue(?:_all)?\(")
+
+
+def visible_code_cells(path: Path) -> list[dict]:
+    """Code cells whose source the HTML page shows (not tagged to remove or fold the input)."""
+    return [c for c in cells(path) if c["cell_type"] == "code"
+            and not HIDDEN_INPUT_TAGS & set(c.get("metadata", {}).get("tags", []))]
+
+
+def page_standard_problems(path: Path) -> list[str]:
+    """What breaks the page standard in one chapter: visible code lines wider than
+    MAX_VISIBLE_COLUMNS, and more than MAX_VISIBLE_GLUE glue calls in visible cells."""
+    problems = []
+    glue_calls = 0
+    for i, cell in enumerate(cells(path)):
+        if cell not in visible_code_cells(path):
+            continue
+        for n, line in enumerate(source(cell).splitlines(), 1):
+            if len(line) > MAX_VISIBLE_COLUMNS:
+                problems.append(f"{path.name} cell {i} line {n}: {len(line)} columns: {line[:60]}…")
+        glue_calls += len(GLUE_CALL.findall(source(cell)))
+    if glue_calls > MAX_VISIBLE_GLUE:
+        problems.append(f"{path.name}: {glue_calls} glue calls in visible cells (at most {MAX_VISIBLE_GLUE}); "
+                        "move them into a cell tagged remove-cell (lib.display.glue_all)")
+    return problems

@@ -23,12 +23,20 @@ from bookfiles import (
     lib_sources,
     markdown,
     notebooks,
+    page_standard_problems,
     source,
     toc_files,
 )
 
 NOTEBOOKS = notebooks()
 IDS = [nb.stem for nb in NOTEBOOKS]
+
+# Chapters reworked to the page standard of issue 19 (visible code <= 88 columns, at most
+# two glue calls in visible cells, tables via lib.display.table, lib code beside each
+# labelled equation). Extend this list as each chapter is reworked.
+PAGE_STANDARD_CHAPTERS = ["01_foundations"]
+LIBCODE = re.compile(r"```\{libcode\}\s+(\S+)")
+RAW_TABLE_PRINT = re.compile(r"print\(f?[\"']\|")
 
 
 def test_there_are_chapters():
@@ -138,3 +146,52 @@ def test_numbers_pasted_from_another_chapter_are_glued_there(source, target, key
     path = (CHAPTERS / target).resolve()
     assert path.exists(), f"{source} pastes from {target}, which does not exist"
     assert key in glued_names(path), f"{source} pastes {key!r}, which {target}'s stored outputs do not glue"
+
+
+@pytest.mark.parametrize("name", PAGE_STANDARD_CHAPTERS)
+def test_visible_code_fits_the_column_and_hides_its_bookkeeping(name):
+    assert page_standard_problems(CHAPTERS / f"{name}.ipynb") == []
+
+
+@pytest.mark.parametrize("name", PAGE_STANDARD_CHAPTERS)
+def test_results_are_tables_not_printed_pipes(name):
+    assert RAW_TABLE_PRINT.findall(code(CHAPTERS / f"{name}.ipynb")) == []
+
+
+def implementers() -> dict[str, set[str]]:
+    """label -> dotted names of the lib objects whose docstrings say they implement it."""
+    import inspect
+
+    import lib
+
+    found: dict[str, set[str]] = {}
+    for mod_name in lib.__all__:
+        mod = getattr(lib, mod_name)
+        if not inspect.ismodule(mod):
+            continue
+        for obj_name, obj in vars(mod).items():
+            if getattr(obj, "__module__", None) != mod.__name__:
+                continue
+            members = [(obj_name, obj)]
+            if inspect.isclass(obj):
+                members += [(f"{obj_name}.{k}", v) for k, v in vars(obj).items() if inspect.isfunction(v)]
+            for dotted, member in members:
+                for label in EQ_ROLE.findall(inspect.getdoc(member) or ""):
+                    found.setdefault(label, set()).add(f"{mod.__name__}.{dotted}")
+    return found
+
+
+@pytest.mark.parametrize("name", PAGE_STANDARD_CHAPTERS)
+def test_labelled_equations_show_their_implementation(name):
+    """Each labelled equation of the chapter is followed, in the chapter, by a libcode
+    block of an object that implements it (its class, or the class of a method that does)."""
+    nb = CHAPTERS / f"{name}.ipynb"
+    shown = set(LIBCODE.findall(markdown(nb)))
+    impl = implementers()
+
+    def covered(label: str) -> bool:
+        targets = impl.get(label, set())
+        return any(t == s or t.startswith(s + ".") or s.startswith(t + ".") for t in targets for s in shown)
+
+    missing = [label for label in LABELLED_EQ.findall(markdown(nb)) if not covered(label)]
+    assert missing == [], f"labelled equations without their lib code beside them: {missing}"

@@ -144,3 +144,90 @@ def test_binder_button_points_at_the_configured_repository(built_book: Path, bro
     r = visit(browser, built_book / "chapters" / "01_foundations.html")
     assert r["binder"], "no Binder launch button on a chapter page"
     assert all(f"/gh/{repo}/" in link for link in r["binder"]), r["binder"]
+
+
+def soup(built_book: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((built_book / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_equations_figures_and_tables_are_numbered_per_chapter(built_book: Path):
+    for n, stem in enumerate(("01_foundations", "02_optimization"), 1):
+        page = soup(built_book, f"chapters/{stem}.html")
+        numbers = [e.get_text().rstrip("#") for e in page.select("span.eqno")]
+        assert numbers[:2] == [f"({n}.1)", f"({n}.2)"], numbers[:3]
+        assert page.select_one("h1 span.section-number").get_text().strip() == f"{n}."
+    ch1 = soup(built_book, "chapters/01_foundations.html")
+    refs = [a.get_text() for a in ch1.select("a.reference.internal") if a.get("href", "").find("#equation-") >= 0]
+    assert refs and all(re.fullmatch(r"\(\d\.\d+\)", r) for r in refs), refs[:5]
+    tables = [c.get_text(" ", strip=True) for c in ch1.select("table > caption")]
+    assert tables and all(re.match(r"Table 1\.\d+ ", t) for t in tables), tables
+    for page in ("intro.html", "appendix/notation.html"):
+        assert soup(built_book, page).select("h1 span.section-number") == [], page
+
+
+def test_chapter_one_shows_lib_code_beside_its_equations(built_book: Path):
+    ch1 = soup(built_book, "chapters/01_foundations.html")
+    listings = ch1.select("div.literal-block-wrapper.libcode")
+    captions = [d.select_one(".caption-text").get_text(" ", strip=True) for d in listings]
+    assert "lib/optim.py — SGD" in captions and "lib/layers.py — Dense.backward" in captions, captions
+    sgd = listings[captions.index("lib/optim.py — SGD")]
+    assert "class SGD" in sgd.select_one("pre").get_text()
+
+
+def test_slider_moves_the_figure_without_a_kernel(built_book: Path, browser):
+    """Chapter 1's learning-rate slider works offline: keys and input events swap the frame."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            problems.append(f"network request {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto((built_book / "chapters" / "01_foundations.html").as_uri(), wait_until="load")
+    shown = """() => {
+        const root = document.getElementById('slider-line-lr');
+        const img = Array.from(root.querySelectorAll('img[data-frame]')).filter(i => !i.hidden);
+        return {n: img.length, frame: img[0].dataset.frame, src: img[0].src,
+                loaded: img[0].complete && img[0].naturalWidth > 0,
+                label: root.querySelector('output').textContent,
+                value: root.querySelector('input[type=range]').value};
+    }"""
+    before = page.evaluate(shown)
+    assert before["n"] == 1 and before["loaded"] and before["label"] == "η = 0.1"
+    slider = page.locator("#slider-line-lr input[type=range]")
+    assert page.locator("label[for='slider-line-lr-input']").inner_text() == "learning rate"
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    after_key = page.evaluate(shown)
+    assert after_key["n"] == 1 and after_key["loaded"]
+    assert after_key["value"] == str(int(before["value"]) + 1)
+    assert after_key["frame"] != before["frame"] and after_key["src"] != before["src"]
+    assert after_key["label"] == "η = 0.2"
+    last = slider.get_attribute("max")
+    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", last)
+    at_end = page.evaluate(shown)
+    assert at_end["frame"] == last and at_end["label"] == "η = 0.5" and at_end["loaded"]
+    context.close()
+    assert problems == []
+
+
+def test_visible_code_of_reworked_chapters_fits_the_column(built_book: Path, browser):
+    """At a desktop width, no code cell of a chapter on the page standard scrolls sideways."""
+    from test_book import PAGE_STANDARD_CHAPTERS
+
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    wide = {}
+    for stem in PAGE_STANDARD_CHAPTERS:
+        page.goto((built_book / "chapters" / f"{stem}.html").as_uri(), wait_until="load")
+        wide[stem] = page.evaluate("""() => Array.from(document.querySelectorAll('div.cell_input pre'))
+            .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60))""")
+    context.close()
+    assert wide == {stem: [] for stem in PAGE_STANDARD_CHAPTERS}
