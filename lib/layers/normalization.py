@@ -21,10 +21,11 @@ def centered_moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, 
     for a constant), σ² = mean((x − μ)²).
     """
     ref = x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
-    d = x - ref
-    shift = d.mean(axis=axes, keepdims=True)
-    d -= shift
-    var = np.mean(np.square(d), axis=axes, keepdims=True)
+    with np.errstate(invalid="ignore"):  # inf − inf: the caller sees the NaN statistics
+        d = x - ref
+        shift = d.mean(axis=axes, keepdims=True)
+        d -= shift
+        var = np.mean(np.square(d), axis=axes, keepdims=True)
     return d, var, ref + shift
 
 
