@@ -241,3 +241,65 @@ def test_init_kernel_helpers_match_torch_fans():
     assert init.kernel_fans(shape) == (int(FIX["fans_fan_in"]), int(FIX["fans_fan_out"]))
     with pytest.raises(ValueError, match="at least 3 axes"):
         init.kernel_fans((3, 4))
+
+
+# ---------------------------------------------------------------- recipes and data with sequences
+
+def _waves(n=120, length=40, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    t = np.arange(length)
+    X = rng.normal(0, 0.3, (n, 1, length))
+    X[:, 0] += np.sin(t[None, :] * (1 + y[:, None]) / 4.0)
+    return X, y
+
+
+@pytest.mark.parametrize("norm", ["batch", "group", "layer", None])
+def test_conv_network_recipe_structure_and_training(norm):
+    from lib import recipes
+
+    model = recipes.conv_network(1, 40, 3, rng=0, channels=8, norm=norm, groups=4)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("Conv1D") == 3 and kinds.count("MaxPool1D") == 2 and kinds[-2:] == ["Flatten", "Dense"]
+    assert model.layers[-1].n_in == 8 * 10
+    assert sum(k.endswith(".W") for k in model.weight_keys) == 4  # conv kernels are penalised too
+    X, y = _waves()
+    h = recipes.fit_recipe(model, X, y, epochs=3, batch_size=20, rng=1, max_lr=1e-2)
+    assert h.train_loss[-1] < h.train_loss[0]
+
+
+def test_range_test_peak_on_a_conv_network():
+    from lib import recipes
+
+    X, y = _waves()
+    model = recipes.conv_network(1, 40, 3, rng=0, channels=4, depth=2)
+    before = {k: v.copy() for k, v in model.params.items()}
+    peak = recipes.range_test_peak(model, X, y, batch_size=20, rng=0, epochs=1)
+    assert 1e-5 <= peak <= 1.0
+    assert all(np.array_equal(v, before[k]) for k, v in model.params.items())
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"norm": "instance"}, ValueError, "norm"), ({"norm": "group", "groups": 3}, ValueError, "groups"),
+    ({"length": 3, "depth": 3}, ValueError, "length"), ({"channels": 0}, ValueError, "channels"),
+])
+def test_conv_network_bad_arguments(kwargs, exc, match):
+    from lib import recipes
+
+    args = {"in_channels": 1, "length": 40, "n_out": 3, "rng": 0, **kwargs}
+    with pytest.raises(exc, match=match):
+        recipes.conv_network(**args)
+
+
+def test_load_mnist1d_channels_view():
+    from lib.data import load_mnist1d
+
+    flat, seq = load_mnist1d(), load_mnist1d(channels=True)
+    for a, b in zip(flat, seq, strict=True):
+        if a.ndim == 2:
+            assert b.shape == (len(a), 1, 40)
+            np.testing.assert_array_equal(b[:, 0], a)
+        else:
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(TypeError, match="channels"):
+        load_mnist1d(channels=1)
