@@ -391,3 +391,37 @@ def test_every_layer_writes_grads_in_place(name):
     y = layer.forward(np.random.default_rng(0).standard_normal(shape), training=True)
     layer.backward(np.ones_like(y))
     assert all(layer.grads[k] is g for k, g in before.items())
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+@pytest.mark.parametrize("training", [False, True])
+def test_empty_batch_gives_an_empty_answer_or_a_named_error(name, training):
+    make, shape = EVERY[name]
+    layer = make()
+    try:
+        y = layer.forward(np.zeros((0, *shape[1:])), training)
+    except ValueError as e:
+        assert name.startswith("BatchNorm") and training and "at least 2" in str(e)
+        return
+    assert y.shape[0] == 0
+    assert layer.backward(np.zeros(y.shape)).shape == (0, *shape[1:])
+
+
+@pytest.mark.parametrize("name", ["Conv1D", "MaxPool1D", "GlobalAvgPool1D", "GroupNorm", "Residual"])
+def test_zero_length_sequences_are_refused(name):
+    make, shape = EVERY[name]
+    with pytest.raises(ValueError, match="x must have shape"):
+        make().forward(np.zeros((*shape[:2], 0)))
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_float16_input_works(name):
+    """float16 is a valid input: float16 layers stay float16, layers with float64 parameters promote."""
+    make, shape = EVERY[name]
+    layer = make()
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float16)
+    y = layer.forward(x, training=True)
+    dx = layer.backward(np.ones_like(y))
+    assert y.dtype.kind == dx.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
+    ref = make().forward(x.astype(np.float64), training=True)
+    np.testing.assert_allclose(y.astype(np.float64), ref, rtol=1e-2, atol=1e-2)

@@ -11,9 +11,9 @@ from .base import Layer
 
 
 def _check_sequence(layer: Layer, x: np.ndarray, channels: int | None = None) -> None:
-    if x.ndim != 3 or (channels is not None and x.shape[1] != channels):
+    if x.ndim != 3 or (channels is not None and x.shape[1] != channels) or x.shape[2] == 0:
         c = "channels" if channels is None else channels
-        raise ValueError(f"x must have shape (batch, {c}, length) for {layer!r}, got {x.shape}")
+        raise ValueError(f"x must have shape (batch, {c}, length) with length >= 1 for {layer!r}, got {x.shape}")
 
 
 class Conv1D(Layer):
@@ -65,23 +65,30 @@ class Conv1D(Layer):
         """L_out = ⌊(L + 2p − k)/s⌋ + 1 for an input of ``length`` positions."""
         return (length + 2 * self.padding - self.kernel_size) // self.stride + 1
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x = self._input(x)
+    def _check(self, x: np.ndarray) -> None:
         _check_sequence(self, x, self.in_channels)
-        n, c, length = x.shape
-        k, s, p = self.kernel_size, self.stride, self.padding
+        length, k, p = x.shape[2], self.kernel_size, self.padding
         if length + 2 * p < k:
             raise ValueError(f"kernel_size={k} is larger than the padded input of {self!r}: "
                              f"length {length} + 2·padding {p} = {length + 2 * p}")
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._input(x)
+        self._check(x)
+        n, c, length = x.shape
+        k, s, p = self.kernel_size, self.stride, self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (p, p))) if p else x
         l_out = self.output_length(length)
-        windows = sliding_window_view(xp, k, axis=2)[:, :, ::s]  # (n, c, l_out, k), a view
-        cols = windows.transpose(1, 3, 0, 2).reshape(c * k, n * l_out)  # im2col (a copy)
+        # windows[n, c, t, j] = xp[n, c, t·s + j], a strided view (no copy)
+        windows = sliding_window_view(xp, k, axis=2)[:, :, ::s]
+        # im2col: rows (c, j), columns (n, t), a copy
+        cols = windows.transpose(1, 3, 0, 2).reshape(c * k, n * l_out)
         W2 = self.params["W"].reshape(self.out_channels, c * k)
         out = W2 @ cols  # (c_out, n · l_out): one matrix product for the batch
         out += self.params["b"][:, None]
         self._cache = (cols, xp.shape, length)
-        return self._output(out.reshape(self.out_channels, n, l_out).transpose(1, 0, 2))
+        out = out.reshape(self.out_channels, n, l_out).transpose(1, 0, 2)
+        return self._output(out)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self._dout(dout)
@@ -89,7 +96,7 @@ class Conv1D(Layer):
         _, o, l_out = dout.shape
         k, s, p = self.kernel_size, self.stride, self.padding
         d2 = dout.transpose(1, 0, 2).reshape(o, n * l_out)
-        self.grads["W"][...] = (d2 @ cols.T).reshape(self.grads["W"].shape)
+        self.grads["W"][...] = (d2 @ cols.T).reshape(o, c, k)
         self.grads["b"][...] = d2.sum(axis=1)
         W2 = self.params["W"].reshape(o, c * k)
         dcols = (W2.T @ d2).reshape(c, k, n, l_out)
@@ -120,20 +127,24 @@ class MaxPool1D(Layer):
         super().__init__()
         self.size = check_int("size", size)
 
+    def _check(self, x: np.ndarray) -> None:
+        _check_sequence(self, x)
+        if self.size > x.shape[2]:
+            raise ValueError(f"size={self.size} is larger than the input length {x.shape[2]} "
+                             f"for {self!r}")
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
-        _check_sequence(self, x)
-        length = x.shape[2]
-        if self.size > length:
-            raise ValueError(f"size={self.size} is larger than the input length {length} for {self!r}")
-        l_out = length // self.size
-        out = x[:, :, 0:l_out * self.size:self.size]
+        self._check(x)
+        size = self.size
+        stop = x.shape[2] // size * size  # drops the last L mod size positions
+        out = x[:, :, 0:stop:size]
         idx = np.zeros(out.shape, dtype=np.intp)
-        for j in range(1, self.size):  # one comparison per offset in the window
-            v = x[:, :, j:l_out * self.size:self.size]
-            later = (v > out) | np.isnan(v)  # strict: the first maximum wins; NaN propagates
-            idx += later * (j - idx)  # idx = j where later (arithmetic: 10× faster than np.where)
-            out = np.maximum(out, v)
+        for j in range(1, size):  # one comparison per offset in the window
+            v = x[:, :, j:stop:size]
+            later = (v > out) | np.isnan(v)  # strict: the first maximum wins
+            idx += later * (j - idx)  # idx = j where later (10× faster than np.where)
+            out = np.maximum(out, v)  # NaN propagates
         self._cache = (idx, x.shape)
         return self._output(out)
 
@@ -174,9 +185,10 @@ class Flatten(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
         if x.ndim < 2:
-            raise ValueError(f"x must have shape (batch, ...) with at least 2 axes for {self!r}, got {x.shape}")
+            raise ValueError(f"x must have shape (batch, ...) with at least 2 axes for "
+                             f"{self!r}, got {x.shape}")
         self._cache = (x.shape,)
-        return self._output(x.reshape(len(x), -1))
+        return self._output(x.reshape(len(x), int(np.prod(x.shape[1:]))))
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self._dout(dout)

@@ -82,22 +82,26 @@ class BatchNorm(Layer):
         self.buffers = {"running_mean": np.zeros(n_features, dtype=dtype),
                         "running_var": np.ones(n_features, dtype=dtype)}
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x = self._input(x)
+    def _check(self, x: np.ndarray, training: bool) -> None:
         c = self.n_features
         if x.ndim not in (2, 3) or x.shape[1] != c:
             raise ValueError(f"x must have shape (batch, {c}) or (batch, {c}, length) for {self!r}, "
                              f"got {x.shape}")
-        axes = (0,) if x.ndim == 2 else (0, 2)
-        shape = (1, c) if x.ndim == 2 else (1, c, 1)  # broadcasts a per-feature vector
+        n = x.shape[0] if x.ndim == 2 else x.shape[0] * x.shape[2]
+        if training and n < 2:
+            what = (f"at least 2 samples in training mode (BatchNorm normalises with the batch statistics), "
+                    f"got batch size {x.shape[0]}" if x.ndim == 2 else
+                    f"at least 2 values per channel in training mode (batch · length ≥ 2), got shape {x.shape}")
+            raise ValueError(f"x must hold {what}; with lib.train.fit, pass drop_last=True when the last "
+                             "mini-batch would hold a single sample")
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._input(x)
+        self._check(x, training)
+        c = self.n_features
+        axes = (0,) if x.ndim == 2 else (0, 2)  # per channel: over batch (and length)
+        shape = (1, c) if x.ndim == 2 else (1, c, 1)  # broadcasts a per-channel vector
         if training:
-            n = x.shape[0] if x.ndim == 2 else x.shape[0] * x.shape[2]
-            if n < 2:
-                what = (f"at least 2 samples in training mode (BatchNorm normalises with the batch statistics), "
-                        f"got batch size {x.shape[0]}" if x.ndim == 2 else
-                        f"at least 2 values per channel in training mode (batch · length ≥ 2), got shape {x.shape}")
-                raise ValueError(f"x must hold {what}; with lib.train.fit, pass drop_last=True when the last "
-                                 "mini-batch would hold a single sample")
             xc, var, mu = centered_moments(x, axes)
             _check_finite_stats(self, mu, var)
             m = self.momentum
@@ -152,11 +156,14 @@ class LayerNorm(Layer):
                        "beta": np.zeros(n_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x = self._input(x)
+    def _check(self, x: np.ndarray) -> None:
         if x.ndim < 2 or x.shape[-1] != self.n_features:
             raise ValueError(f"x must have shape (batch, ..., {self.n_features}) (last axis normalised) "
                              f"for {self!r}, got {x.shape}")
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._input(x)
+        self._check(x)
         xc, var, _ = centered_moments(x, (x.ndim - 1,))
         inv_std = 1.0 / np.sqrt(var + self.eps)
         x_hat = xc * inv_std
@@ -201,29 +208,36 @@ class GroupNorm(Layer):
                        "beta": np.zeros(n_channels, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
+    def _check(self, x: np.ndarray) -> None:
+        c = self.n_channels
+        if x.ndim not in (2, 3) or x.shape[1] != c or (x.ndim == 3 and x.shape[2] == 0):
+            raise ValueError(f"x must have shape (batch, {c}, length) with length >= 1, or (batch, {c}), "
+                             f"for {self!r}, got {x.shape}")
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
-        c = self.n_channels
-        if x.ndim not in (2, 3) or x.shape[1] != c:
-            raise ValueError(f"x must have shape (batch, {c}, length) or (batch, {c}) for {self!r}, got {x.shape}")
-        shape = x.shape
-        x3 = x.reshape(shape[0], c, -1)
-        xg = x3.reshape(shape[0], self.n_groups, -1)  # (batch, G, C/G · L)
+        self._check(x)
+        n, c, g = len(x), self.n_channels, self.n_groups
+        length = x.shape[2] if x.ndim == 3 else 1
+        xg = x.reshape(n, g, c // g * length)  # (batch, G, C/G · L)
         xc, var, _ = centered_moments(xg, (2,))
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = (xc * inv_std).reshape(x3.shape)
+        x_hat = (xc * inv_std).reshape(n, c, length)
         self._cache = (x_hat, inv_std)
         out = x_hat * self.params["gamma"][:, None] + self.params["beta"][:, None]
-        return self._output(out.reshape(shape))
+        return self._output(out.reshape(x.shape))
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self._dout(dout)
         x_hat, inv_std = self._cached()
-        d3 = dout.reshape(x_hat.shape)
+        n, c, length = x_hat.shape
+        g = self.n_groups
+        d3 = dout.reshape(n, c, length)
         self.grads["beta"][...] = d3.sum(axis=(0, 2))
         self.grads["gamma"][...] = (d3 * x_hat).sum(axis=(0, 2))
-        dx_hat = (d3 * self.params["gamma"][:, None]).reshape(len(d3), self.n_groups, -1)
-        dx = _normalized_backward(dx_hat, x_hat.reshape(dx_hat.shape), inv_std, (2,))
+        dx_hat = (d3 * self.params["gamma"][:, None]).reshape(n, g, c // g * length)
+        x_hat = x_hat.reshape(dx_hat.shape)
+        dx = _normalized_backward(dx_hat, x_hat, inv_std, (2,))
         return dx.reshape(dout.shape)
 
     def __repr__(self) -> str:

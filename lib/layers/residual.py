@@ -47,8 +47,8 @@ class Residual(Layer):
         for layer in self.layers:
             h = layer.forward(h, training)
         if h.shape != x.shape:
-            raise ValueError(f"the branch f of {self!r} maps x of shape {x.shape} to shape {h.shape}; "
-                             "y = x + f(x) needs the same shape")
+            raise ValueError(f"the branch f of {self!r} maps x of shape {x.shape} "
+                             f"to shape {h.shape}; y = x + f(x) needs the same shape")
         self._cache = (True,)
         return self._output(x + h)
 
