@@ -58,22 +58,24 @@ def torch_cnn(model: Sequential):
     """The same net in PyTorch, with lib's initial weights (Dense's W is transposed)."""
     import torch
 
+    dt = torch.from_numpy(model.layers[0].params["W"]).dtype
+
     def conv(i):
         c = model.layers[i]
-        m = torch.nn.Conv1d(c.in_channels, c.out_channels, c.kernel_size, padding=c.padding)
+        m = torch.nn.Conv1d(c.in_channels, c.out_channels, c.kernel_size, padding=c.padding, dtype=dt)
         with torch.no_grad():
             m.weight.copy_(torch.from_numpy(c.params["W"]))
             m.bias.copy_(torch.from_numpy(c.params["b"]))
         return m
 
-    dense = torch.nn.Linear(model.layers[9].n_in, 10)
+    dense = torch.nn.Linear(model.layers[9].n_in, 10, dtype=dt)
     with torch.no_grad():
         dense.weight.copy_(torch.from_numpy(model.layers[9].params["W"].T.copy()))
         dense.bias.copy_(torch.from_numpy(model.layers[9].params["b"]))
     net = torch.nn.Sequential(conv(0), torch.nn.ReLU(), torch.nn.MaxPool1d(2),
                               conv(3), torch.nn.ReLU(), torch.nn.MaxPool1d(2),
                               conv(6), torch.nn.ReLU(), torch.nn.Flatten(), dense)
-    return net.to(torch.from_numpy(model.layers[0].params["W"]).dtype)
+    return net
 
 
 def lib_epochs(model, opt, X, y, epochs: int, seed: int) -> list[tuple[float, float]]:
