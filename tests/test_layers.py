@@ -425,3 +425,31 @@ def test_float16_input_works(name):
     assert y.dtype.kind == dx.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
     ref = make().forward(x.astype(np.float64), training=True)
     np.testing.assert_allclose(y.astype(np.float64), ref, rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_every_layer_works_on_views_of_a_flat_buffer(name):
+    """The rebind protocol: parameters and gradients moved into one flat buffer (as a container does)."""
+    make, shape = EVERY[name]
+    ref, layer = make(), make()
+    size = sum(p.size for p in layer.params.values())
+    flat_p, flat_g = np.zeros(size + 3), np.zeros(size + 3)  # offset 3: views that start mid-buffer
+    start = 3
+    for key, p in list(layer.params.items()):
+        view_p = flat_p[start:start + p.size].reshape(p.shape)
+        view_g = flat_g[start:start + p.size].reshape(p.shape)
+        view_p[...] = p
+        layer.rebind(key, view_p, view_g)
+        start += p.size
+    x = np.random.default_rng(0).standard_normal(shape)
+    dout = np.random.default_rng(1).standard_normal(ref.forward(x, training=True).shape)
+    ref = make()
+    y_ref, y = ref.forward(x, training=True), layer.forward(x, training=True)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(layer.backward(dout), ref.backward(dout))
+    for key, g in ref.grads.items():
+        assert np.shares_memory(layer.grads[key], flat_g)  # backward wrote into the buffer
+        np.testing.assert_array_equal(layer.grads[key], g)
+    flat_p[3:] *= 2.0  # an optimizer stepping the buffer moves the layer
+    if size:
+        assert not np.array_equal(layer.forward(x, training=True), y_ref)
