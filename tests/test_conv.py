@@ -303,3 +303,30 @@ def test_load_mnist1d_channels_view():
             np.testing.assert_array_equal(a, b)
     with pytest.raises(TypeError, match="channels"):
         load_mnist1d(channels=1)
+
+
+def test_a_small_network_equals_torch_end_to_end():
+    """Conv → ReLU → MaxPool → Conv(stride 2) → BatchNorm → ReLU → Residual(GroupNorm → Conv) → GAP → Dense."""
+    from lib.losses import SoftmaxCrossEntropy
+    from lib.model import Sequential
+
+    f = {k[4:]: FIX[k] for k in FIX.files if k.startswith("net_")}
+    model = Sequential([
+        layers.Conv1D(2, 3, 3, padding=1, init="zeros"), layers.ReLU(), layers.MaxPool1D(2),
+        layers.Conv1D(3, 4, 3, stride=2, init="zeros"), layers.BatchNorm(4), layers.ReLU(),
+        layers.Residual(layers.GroupNorm(2, 4), layers.Conv1D(4, 4, 1, init="zeros")),
+        layers.GlobalAvgPool1D(), layers.Dense(4, 3, init="zeros"),
+    ])
+    names = {"c1_W": "0.W", "c1_b": "0.b", "c2_W": "3.W", "c2_b": "3.b", "bn_g": "4.gamma", "bn_b": "4.beta",
+             "gn_g": "6.0.gamma", "gn_b": "6.0.beta", "c3_W": "6.1.W", "c3_b": "6.1.b", "fc_W": "8.W", "fc_b": "8.b"}
+    for ours_torch, ours in names.items():
+        v = f[ours_torch]
+        model.params[ours][...] = v.T if ours == "8.W" else v
+    loss = SoftmaxCrossEntropy()
+    value = loss.forward(model.forward(f["x"], training=True), f["labels"])
+    assert abs(value - float(f["loss"])) < 1e-12
+    dx = model.backward(loss.backward())
+    np.testing.assert_allclose(dx, f["dx"], rtol=1e-10, atol=1e-13)
+    for ours_torch, ours in names.items():
+        g = f[f"d{ours_torch}"]
+        np.testing.assert_allclose(model.grads[ours], g.T if ours == "8.W" else g, rtol=1e-10, atol=1e-13)

@@ -100,6 +100,24 @@ y.backward(dout)
 save("bn_eval", x=x, gamma=gamma0, beta=beta0, running_mean=bn.running_mean, running_var=bn.running_var,
      dout=dout, y=y, dx=x.grad, dgamma=bn.weight.grad, dbeta=bn.bias.grad)
 
+# A whole small network, one training step's loss and gradients:
+# Conv1d(2→3, k3, pad1) → ReLU → MaxPool1d(2) → Conv1d(3→4, k3, stride 2) → BatchNorm1d(4) → ReLU
+# → (residual: GroupNorm(2, 4) → Conv1d(4→4, k1)) → AdaptiveAvgPool1d(1) → Flatten → Linear(4→3), cross-entropy
+x = t(rng.standard_normal((5, 2, 14)))
+labels = torch.tensor(rng.integers(0, 3, 5))
+P = {"c1_W": (3, 2, 3), "c1_b": (3,), "c2_W": (4, 3, 3), "c2_b": (4,), "bn_g": (4,), "bn_b": (4,),
+     "gn_g": (4,), "gn_b": (4,), "c3_W": (4, 4, 1), "c3_b": (4,), "fc_W": (3, 4), "fc_b": (3,)}
+p = {k: t(rng.standard_normal(s)) for k, s in P.items()}
+h = F.max_pool1d(F.relu(F.conv1d(x, p["c1_W"], p["c1_b"], padding=1)), 2)
+h = F.relu(F.batch_norm(F.conv1d(h, p["c2_W"], p["c2_b"], stride=2), None, None, p["bn_g"], p["bn_b"],
+                        training=True, eps=1e-5))
+h = h + F.conv1d(F.group_norm(h, 2, p["gn_g"], p["gn_b"], eps=1e-5), p["c3_W"], p["c3_b"])
+logits = F.linear(h.mean(dim=2), p["fc_W"], p["fc_b"])
+loss = F.cross_entropy(logits, labels)
+loss.backward()
+save("net", x=x, labels=labels, loss=loss, dx=x.grad, **{k: v for k, v in p.items()},
+     **{f"d{k}": v.grad for k, v in p.items()})
+
 # torch.nn.init fans for a conv kernel (out, in, k)
 fan_in, fan_out = torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(5, 3, 7))
 save("fans", shape=np.array([5, 3, 7]), fan_in=np.array(fan_in), fan_out=np.array(fan_out))
