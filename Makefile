@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --nbval-cell-timeout=300
 
-.PHONY: book test test-lib test-notebooks test-build browser lint bench clean
+.PHONY: book test test-lib test-notebooks test-build browser lint bench clean other-blas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ book: $(VENV)/.runtime
 	@echo "Open _build/html/index.html"
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check lib tests chapters
+	$(BIN)/ruff check lib tests chapters scripts conftest.py
 
 test-lib: $(VENV)/.test
 	$(BIN)/pytest tests -m "not build" -p no:cacheprovider -n 2
@@ -45,6 +45,11 @@ test-notebooks: $(VENV)/.test
 	$(BIN)/pytest chapters $(NBVAL) -p no:cacheprovider -n 2 --dist loadfile
 
 test: lint test-lib test-notebooks test-build
+
+# The notebook tests with every kernel on another OpenBLAS kernel, as on another CPU
+# (on demand: the stored outputs must pass there too; see CONTRIBUTING.md).
+other-blas: $(VENV)/.test
+	bash scripts/other_blas.sh
 
 # Performance benchmark against PyTorch (on demand, not part of the tests): writes bench/RESULTS.md
 bench:

@@ -6,8 +6,16 @@ Run from the repository root with the benchmark's environment (``bash bench/run.
     .venv-bench/bin/python bench/run.py --no-book      # skip executing the chapters
     .venv-bench/bin/python bench/run.py --quick        # fewer epochs and repeats (a smoke run)
 
-Three measurements:
+Four measurements:
 
+0. Time per epoch against the floor (issue 14): lib in float64 and float32, the same
+   epoch's matrix products alone (the floor: forward, ∂W and ∂x of every Dense layer, on
+   the same batches, nothing else) and PyTorch eager, float32, all with Adam and one
+   thread, on the digits (64-256-256-10, batch 32) and MNIST-1D (40-128-128-128-10,
+   batch 64). lib runs ``fit(train_metrics="running")``, PyTorch the same loop with the
+   same per-batch records. Times are the minimum over interleaved repeats (the machine
+   is shared: the minimum is the run least disturbed by other work), and the ratio to
+   the floor is taken within the same run.
 1. The digits MLP (64-256-256-10, ReLU, heavy-ball momentum, batch 32) trained with
    ``lib.train.fit`` and with the same loop written in PyTorch: float32, one thread each,
    the same initial weights, the same shuffling, the same per-batch bookkeeping (the
@@ -44,6 +52,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DTYPE = np.float32
 LR, BETA = 0.01, 0.9
+ADAM_LR = 1e-3
 
 
 # ---------------------------------------------------------------- machine and timing helpers
@@ -184,6 +193,106 @@ def torch_fit(X, y, sizes, epochs, batch, seed, *, records=True):
     return net, run
 
 
+
+# ---------------------------------------------------------------- 0. time per epoch against the floor
+
+def make_lib_net(sizes, seed, dtype):
+    from lib.layers import Dense, ReLU
+    from lib.model import Sequential
+
+    rng = np.random.default_rng(seed)
+    layers = []
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        last = i == len(sizes) - 2
+        layers.append(Dense(n_in, n_out, "glorot_uniform" if last else "he_normal", rng, dtype=dtype))
+        if not last:
+            layers.append(ReLU())
+    return Sequential(layers)
+
+
+def epoch_variants(X, y, sizes, batch, epochs, with_torch):
+    """name -> function(seed) returning a function that trains ``epochs`` epochs."""
+    from lib import losses, optim, train
+
+    def lib_run(dtype):
+        Xd = np.ascontiguousarray(X, dtype=dtype)
+
+        def make(seed):
+            net, opt = make_lib_net(sizes, seed, dtype), optim.Adam(ADAM_LR)
+            return lambda: train.fit(net, losses.SoftmaxCrossEntropy(), opt, Xd, y, epochs=epochs,
+                                     batch_size=batch, rng=seed + 1, train_metrics="running")
+        return make
+
+    def floor(dtype):
+        Xd = np.ascontiguousarray(X, dtype=dtype)
+
+        def make(seed):
+            Ws = [v for k, v in make_lib_net(sizes, seed, dtype).params.items() if k.endswith(".W")]
+
+            def run():
+                """Every matrix product of lib's epoch on the same batches, nothing else."""
+                rng = np.random.default_rng(seed + 1)
+                for _ in range(epochs):
+                    order = rng.permutation(len(Xd))
+                    for start in range(0, len(Xd), batch):
+                        xb = Xd[order[start:start + batch]]
+                        acts = [xb]
+                        for W in Ws:
+                            acts.append(acts[-1] @ W)
+                        d = np.ones((len(xb), sizes[-1]), dtype=dtype)
+                        for W, a in zip(reversed(Ws), reversed(acts[:-1]), strict=True):
+                            _ = a.T @ d
+                            d = d @ W.T
+            return run
+        return make
+
+    variants = {"lib float64": lib_run(np.float64), "lib float32": lib_run(np.float32),
+                "floor float64": floor(np.float64), "floor float32": floor(np.float32)}
+    if with_torch:
+        import torch
+
+        X32 = np.ascontiguousarray(X, dtype=np.float32)
+
+        def torch_make(seed):
+            net = torch_model(make_lib_net(sizes, seed, np.float32))
+            opt = torch.optim.Adam(net.parameters(), lr=ADAM_LR)
+            loss_fn = torch.nn.CrossEntropyLoss()
+            Xt, yt = torch.from_numpy(X32), torch.from_numpy(y)
+
+            def run():
+                rng = np.random.default_rng(seed + 1)
+                for _ in range(epochs):
+                    order = torch.from_numpy(rng.permutation(len(X32)))
+                    losses_, accs, sizes_ = [], [], []
+                    for start in range(0, len(X32), batch):
+                        idx = order[start:start + batch]
+                        xb, yb = Xt[idx], yt[idx]
+                        out = net(xb)
+                        loss = loss_fn(out, yb)
+                        opt.zero_grad()
+                        loss.backward()
+                        opt.step()
+                        losses_.append(loss.item())
+                        accs.append((out.argmax(1) == yb).double().mean().item())
+                        sizes_.append(len(idx))
+                    float(np.average(losses_, weights=sizes_))
+            return run
+        variants["PyTorch float32"] = torch_make
+    return variants
+
+
+def bench_epoch(name, X, y, sizes, batch, epochs, repeats, with_torch) -> dict:
+    variants = epoch_variants(X, y, sizes, batch, epochs, with_torch)
+    runs = {k: [] for k in variants}
+    load_before = load()
+    for r in range(repeats):  # interleaved: every variant sees the same load
+        for k, make in variants.items():
+            runs[k].append(timed(make(r)))
+    times = {k: (min(w for w, _ in v) / epochs, min(c for _, c in v) / epochs) for k, v in runs.items()}
+    return {"name": name, "sizes": sizes, "batch": batch, "epochs": epochs, "repeats": repeats, "n": len(X),
+            "times": times, "load": (load_before, load())}
+
+
 # ---------------------------------------------------------------- 1. lib vs PyTorch
 
 def bench_mlp(X, y, epochs: int, repeats: int) -> dict:
@@ -309,12 +418,43 @@ def machine_facts() -> list[str]:
     return facts
 
 
-def report(mlp: dict | None, wide: dict | None, book: dict | None) -> str:
+def epoch_table(parts: list[dict]) -> list[str]:
+    out = ["## 0. Time per epoch against the matrix-product floor", "",
+           "Adam (η = 0.001), ReLU MLPs, one thread each. *lib*: `lib.train.fit(train_metrics=\"running\")`; "
+           "*floor*: the same epoch's matrix products alone (forward, ∂W, ∂x of every Dense layer, on the same "
+           "batches); *PyTorch*: the same loop in PyTorch eager with the same per-batch records. Minimum over "
+           "interleaved repeats of the process's CPU time (wall clock in brackets); ratios within the same run.",
+           "", "| | " + " | ".join(f"{p['name']} {'-'.join(map(str, p['sizes']))}, batch {p['batch']}"
+                                   for p in parts) + " |",
+           "|---|" + "---|" * len(parts)]
+    rows = ["lib float64", "lib float32", "floor float64", "floor float32", "PyTorch float32"]
+    for r in rows:
+        cells = []
+        for p in parts:
+            t = p["times"].get(r)
+            cells.append("–" if t is None else f"{1000 * t[1]:.1f} ms ({1000 * t[0]:.1f})")
+        out.append(f"| {r} | " + " | ".join(cells) + " |")
+    for label, a, b in (("lib float32 / floor float32", "lib float32", "floor float32"),
+                        ("lib float64 / floor float64", "lib float64", "floor float64"),
+                        ("lib float64 / lib float32", "lib float64", "lib float32"),
+                        ("PyTorch float32 / lib float32", "PyTorch float32", "lib float32")):
+        cells = [f"**{p['times'][a][1] / p['times'][b][1]:.2f}**" if a in p["times"] and b in p["times"] else "–"
+                 for p in parts]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out += ["", "; ".join(f"{p['name']}: {p['n']} training samples, {p['epochs']} epochs × {p['repeats']} repeats, "
+                          f"load {p['load'][0]} → {p['load'][1]}" for p in parts) + ".", ""]
+    return out
+
+
+def report(mlp: dict | None, wide: dict | None, book: dict | None, epochs: list[dict] | None = None,
+           old_book: str = "") -> str:
     out = ["# Benchmark results", "", "Written by `bench/run.py` (run it with `bash bench/run.sh`).", ""]
     out += machine_facts()
-    out += ["", "Times are medians over repeats. *CPU* is the process's CPU time (one thread: the time the "
-            "computation ran); *wall* also counts time spent waiting for a core, which is large when the "
+    out += ["", "Times in parts 1–3 are medians over repeats. *CPU* is the process's CPU time (one thread: the "
+            "time the computation ran); *wall* also counts time spent waiting for a core, which is large when the "
             "machine is shared. The load average (1, 5, 15 min) is given at the start and end of each part.", ""]
+    if epochs:
+        out += epoch_table(epochs)
     if mlp:
         s = "-".join(map(str, mlp["sizes"]))
         t = mlp["times"]
@@ -354,6 +494,8 @@ def report(mlp: dict | None, wide: dict | None, book: dict | None) -> str:
         for name, sec, kcpu, err, ld in book["rows"]:
             out.append(f"| {name}{' (failed: ' + err + ')' if err else ''} | {sec:.1f} | {kcpu:.1f} | {ld} |")
         out += [f"| **whole book** | **{book['total']:.1f}** | **{book['total_cpu']:.1f}** | |", ""]
+    elif old_book:
+        out += [old_book.rstrip(), ""]
     return "\n".join(out)
 
 
@@ -365,13 +507,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="3 epochs, 1 wide epoch, 2 repeats, first chapter only")
     p.add_argument("--no-torch", action="store_true", help="skip part 1 (lib against PyTorch)")
     p.add_argument("--no-wide", action="store_true", help="skip part 2 (the wide network)")
-    p.add_argument("--no-book", action="store_true", help="skip part 3 (executing the chapters)")
+    p.add_argument("--no-book", action="store_true", help="skip part 3 (executing the chapters; the previous "
+                   "results are kept, marked as such)")
+    p.add_argument("--no-epoch", action="store_true", help="skip part 0 (time per epoch against the floor)")
+    p.add_argument("--epoch-epochs", type=int, default=3, help="epochs per timed run in part 0")
+    p.add_argument("--epoch-repeats", type=int, default=7, help="interleaved repeats in part 0 (minimum reported)")
     p.add_argument("--chapters", default="*.ipynb", help="glob of the chapters to execute (default all)")
     p.add_argument("--timeout", type=int, default=3600, help="nbclient's per-cell timeout in seconds")
     p.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="where to write the results")
     a = p.parse_args(argv)
     if a.quick:
         a.epochs, a.wide_epochs, a.repeats = 3, 1, 2
+        a.epoch_epochs, a.epoch_repeats = 1, 2
         a.chapters = "01_*.ipynb" if a.chapters == "*.ipynb" else a.chapters
 
     import lib  # limits NumPy's BLAS to one thread
@@ -388,6 +535,16 @@ def main(argv: list[str] | None = None) -> int:
     s = digits_splits(0)
     X, y = np.ascontiguousarray(s.X_train, dtype=DTYPE), s.y_train.astype(np.int64)
     mlp = wide = book = None
+    epoch_parts = []
+    if not a.no_epoch:
+        from lib.data import load_mnist1d
+
+        print("0. time per epoch against the floor ...", file=sys.stderr, flush=True)
+        epoch_parts.append(bench_epoch("digits", X, y, (64, 256, 256, 10), 32, a.epoch_epochs, a.epoch_repeats,
+                                       with_torch=not a.no_torch))
+        m = load_mnist1d()
+        epoch_parts.append(bench_epoch("MNIST-1D", m.X_train, m.y_train.astype(np.int64), (40, 128, 128, 128, 10),
+                                       64, a.epoch_epochs, a.epoch_repeats, with_torch=not a.no_torch))
     if not a.no_torch:
         print("1. digits MLP, lib against PyTorch ...", file=sys.stderr, flush=True)
         mlp = bench_mlp(X, y, a.epochs, a.repeats)
@@ -397,7 +554,17 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_book:
         print("3. executing the chapters ...", file=sys.stderr, flush=True)
         book = bench_book(a.chapters, a.timeout)
-    text = report(mlp, wide, book)
+    old_book = ""
+    out_path = Path(a.output)
+    if book is None and out_path.exists():
+        prev = out_path.read_text()
+        if "## 3. Executing the book" in prev:
+            old_book = prev[prev.index("## 3. Executing the book"):]
+            if "(from an earlier run)" not in old_book:
+                old_book = old_book.replace("## 3. Executing the book", "## 3. Executing the book (from an earlier "
+                                            "run)\n\nNot re-measured in this run (`--no-book`); these chapter "
+                                            "times predate the changes measured above.", 1)
+    text = report(mlp, wide, book, epoch_parts, old_book)
     Path(a.output).write_text(text + "\n")
     print(text)
     return 0

@@ -4,10 +4,13 @@ Every public function and class implements an equation of the book and names its
 (``{eq}`eq-...```) in its docstring. Import submodules directly (``from lib import optim``);
 plotting and widgets are kept in ``lib.plots`` and ``lib.widgets`` so that the numeric core
 needs NumPy only. Importing lib limits NumPy's BLAS to one thread (see
-``set_blas_threads``): faster for the book's small matrices, and reproducible.
+``set_blas_threads``): faster for the book's small matrices, and reproducible; and on
+Linux it asks glibc to reuse freed memory (``lib._memory``), which makes the temporary
+arrays of the optimizers' update rules cheap.
 """
 
 from . import (
+    averaging,
     data,
     diagnostics,
     functions,
@@ -19,18 +22,23 @@ from . import (
     metrics,
     model,
     optim,
+    parallel,
     recipes,
     regularizers,
     schedules,
     search,
+    stats,
     train,
     validation,
 )
+from ._memory import keep_freed_memory
 from ._threads import set_blas_threads
 
 set_blas_threads(1)
+keep_freed_memory()  # temporaries of a flat-buffer step cost no page faults: see lib/_memory.py
 
 __all__ = [
+    "averaging",
     "data",
     "diagnostics",
     "functions",
@@ -42,11 +50,13 @@ __all__ = [
     "metrics",
     "model",
     "optim",
+    "parallel",
     "recipes",
     "regularizers",
     "schedules",
     "search",
     "set_blas_threads",
+    "stats",
     "train",
     "validation",
 ]

@@ -67,7 +67,7 @@ def _fixed_std(std: float) -> _init.Initializer:
 
 def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | _init.Initializer | float,
                 rng: np.random.Generator | int, *, n_out: int | None = None,
-                batch_norm: bool = False) -> Sequential:
+                batch_norm: bool = False, dtype: type = np.float64) -> Sequential:
     """A stack of ``depth`` blocks Dense(width) → [BatchNorm] → activation, optionally with a linear head.
 
     - ``activation``: a key of :data:`ACTIVATIONS` (``"sigmoid"``, ``"tanh"``, ``"relu"``,
@@ -77,6 +77,7 @@ def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | 
     - ``n_out``: if given, a final ``Dense(width, n_out)`` (same ``init``) without activation,
       producing logits for :class:`lib.losses.SoftmaxCrossEntropy`.
     - ``batch_norm``: insert ``BatchNorm(width)`` after every hidden Dense layer.
+    - ``dtype``: of every parameter (``np.float32`` for fast experiments).
 
     Biases start at zero. Layer indices in the returned model's ``params`` are
     ``0, 2, 4, …`` for the Dense layers (``0, 3, 6, …`` with batch norm).
@@ -91,13 +92,13 @@ def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | 
     layers: list[Layer] = []
     fan_in = n_in
     for _ in range(depth):
-        layers.append(Dense(fan_in, width, init, rng))
+        layers.append(Dense(fan_in, width, init, rng, dtype=dtype))
         if batch_norm:
-            layers.append(BatchNorm(width))
+            layers.append(BatchNorm(width, dtype=dtype))
         layers.append(ACTIVATIONS[activation]())
         fan_in = width
     if n_out is not None:
-        layers.append(Dense(width, check_int("n_out", n_out), init, rng))
+        layers.append(Dense(width, check_int("n_out", n_out), init, rng, dtype=dtype))
     return Sequential(layers)
 
 

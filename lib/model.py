@@ -16,6 +16,14 @@ class Sequential:
     ``"2.b"``) whose values are the layers' own arrays, so an optimizer that updates
     ``params`` in place updates the layers. Weight matrices (keys ending in ``.W``) are
     what regularizers penalise; biases and batch-norm scales are left alone.
+
+    All parameters live in ONE contiguous array, ``flat_params``, and all gradients in
+    ``flat_grads``: each layer's ``params[k]``/``grads[k]`` is a view into them (set with
+    :meth:`lib.layers.Layer.rebind`). An optimizer can therefore update every parameter
+    with one call over one array, ``optimizer.step(*model.flat())``, which gives the same
+    numbers as ``optimizer.step(model.params, model.grads)`` key by key (the update
+    rules are element-wise) at a fraction of the cost of a NumPy call per array.
+    A model has one dtype: layers of mixed dtypes are refused.
     """
 
     def __init__(self, layers: Iterable[Layer]) -> None:
@@ -25,9 +33,56 @@ class Sequential:
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a lib.layers.Layer, got {type(layer).__name__}")
-        self.params = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.params.items()}
-        self.grads = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
         self.buffers = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.buffers.items()}
+        dtypes = {v.dtype for v in self.params.values()}
+        if len(dtypes) > 1:
+            found = ", ".join(f"{k}: {v.dtype}" for k, v in self.params.items())
+            raise TypeError(f"layers must all have one dtype (pass the same dtype= to every layer), got {found}")
+        self.dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
+        self._flatten()
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Every layer's parameters, keyed ``"<layer index>.<name>"`` (views into ``flat_params``)."""
+        return {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.params.items()}
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """Every layer's gradients, with the keys of ``params`` (views into ``flat_grads``)."""
+        return {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
+
+    def _flatten(self) -> None:
+        """Copy every parameter and gradient into one buffer each; make the layers use views of them."""
+        params, grads = self.params, self.grads
+        n = sum(v.size for v in params.values())
+        self.flat_params = np.empty(n, dtype=self.dtype)
+        self.flat_grads = np.zeros(n, dtype=self.dtype)
+        self._views: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        start = 0
+        for key, v in params.items():
+            i, name = key.split(".", 1)
+            p = self.flat_params[start:start + v.size].reshape(v.shape)
+            g = self.flat_grads[start:start + v.size].reshape(v.shape)
+            p[...] = v
+            g[...] = grads[key]
+            self.layers[int(i)].rebind(name, p, g)
+            self._views[key] = (p, g)
+            start += v.size
+
+    def flat(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """``({"model": flat_params}, {"model": flat_grads})``, to step every parameter at once.
+
+        If a layer's arrays were replaced since (a layer shared with a newer model,
+        ``layer.params[k] = new_array``, a deep copy or a pickled model), the buffers
+        are rebuilt from the layers' current values first, so the flat arrays are always
+        the ones the layers compute with.
+        """
+        params, grads = self.params, self.grads
+        if params.keys() != self._views.keys() or any(
+                params[k] is not p or grads[k] is not g or p.base is not self.flat_params
+                or g.base is not self.flat_grads for k, (p, g) in self._views.items()):
+            self._flatten()  # also after copy.deepcopy or pickling, which turn views into copies
+        return {"model": self.flat_params}, {"model": self.flat_grads}
 
     @property
     def weight_keys(self) -> list[str]:

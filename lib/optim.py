@@ -3,8 +3,19 @@
 State (velocities, moment estimates) is created lazily per parameter key on the first
 step, as in Saito's ``common/optimizer.py``; ``reset()`` forgets it. ``lr`` is a plain
 attribute that schedules may change between steps (it is validated on every change).
-Updates are written with in-place NumPy operations into per-key state and one scratch
-array per parameter shape, so a step allocates no full-size temporaries.
+Each update rule is written as the chapter writes it, one or two lines per equation line.
+An exponential average m ← βm + (1 − β)g is written ``m *= β; m += (1 − β) * g``: the same
+rounding as ``m[...] = β * m + (1 − β) * g``, and measured 27 % faster for Adam's whole step
+over the book's MNIST-1D network (96 µs against 131 µs), because it makes two temporary
+arrays fewer.
+
+``lib.train.fit`` steps the whole model at once: :class:`lib.model.Sequential` keeps all
+parameters in one contiguous array (each layer's arrays are views of it), so a step is a
+handful of NumPy calls over one array instead of a handful per parameter array. The
+temporaries those lines allocate then cost little (measured in ``bench/``), and the
+element-wise rules give the same numbers either way.
+
+Gradient clipping (:func:`clip_grad_norm`, :func:`clip_grad_value`) lives here too.
 
 The module also holds the quadratic theory of chapter 2: the best contraction rates of
 gradient descent and of the heavy-ball method on a quadratic with condition number κ,
@@ -19,15 +30,19 @@ import numpy as np
 
 from ._checks import check_fraction, check_nonnegative, check_positive
 
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
 
 class Optimizer:
     """Base class: validates arguments, counts steps ``t`` and keeps per-key state."""
+
+    #: whether the rule squares g (then |g| beyond √(largest float) would overflow to inf)
+    squares_gradient = False
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
         self.t = 0
         self.state: dict[str, dict[str, np.ndarray]] = {}
-        self._scratch: dict[tuple[tuple[int, ...], np.dtype, int], np.ndarray] = {}
 
     @property
     def lr(self) -> float:
@@ -41,43 +56,41 @@ class Optimizer:
         """Forget the step count and every state array."""
         self.t = 0
         self.state.clear()
-        self._scratch.clear()
 
-    def _buffer(self, key: str, name: str, like: np.ndarray) -> np.ndarray:
+    def _state(self, key: str, name: str, like: np.ndarray) -> np.ndarray:
         """The state array ``name`` of parameter ``key``, created as zeros on first use."""
         slot = self.state.setdefault(key, {})
         if name not in slot:
             slot[name] = np.zeros_like(like)
         return slot[name]
 
-    def _work(self, like: np.ndarray, slot: int = 0) -> np.ndarray:
-        """Scratch array number ``slot`` shaped like ``like``, shared by parameters of the same shape and dtype."""
-        k = (like.shape, like.dtype, slot)
-        if k not in self._scratch:
-            self._scratch[k] = np.empty_like(like)
-        return self._scratch[k]
-
-    def _scaled_step(self, p: np.ndarray, g: np.ndarray, s: np.ndarray, w: np.ndarray) -> None:
-        """θ ← θ − η g ⊘ (√s + ε) in place, with ``w`` as scratch (AdaGrad's and RMSProp's step)."""
-        np.sqrt(s, out=w)
-        w += self.eps
-        np.divide(g, w, out=w)
-        w *= self.lr
-        p -= w
+    def _check(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
+        if g.shape != p.shape:
+            raise ValueError(f"grads[{key!r}] has shape {g.shape}, but params[{key!r}] has {p.shape}")
+        if p.dtype not in _FLOATS:
+            raise TypeError(
+                f"params[{key!r}] has dtype {p.dtype}; optimizers update float32 or float64 parameters "
+                "(in float16, eps = 1e-8 rounds to 0 and a zero gradient would step by 0/0 = NaN)")
+        if g.size == 0:
+            return
+        # one fast pass (a BLAS dot product): a finite Σg² proves every entry finite and every
+        # square representable; otherwise find out exactly which of the two failed
+        if math.isfinite(np.vdot(g, g)):
+            return
+        largest = max(float(g.max()), -float(g.min()))  # NaN propagates through max and min
+        if not math.isfinite(largest):
+            raise ValueError(f"grads[{key!r}] contains NaN or inf (training diverged? try a smaller lr)")
+        if self.squares_gradient and largest > math.sqrt(np.finfo(p.dtype).max):
+            raise ValueError(
+                f"grads[{key!r}] holds |g| = {largest:.3g}, whose square overflows {p.dtype} and would "
+                f"make {type(self).__name__} skip the step; clip the gradients (clip_grad_norm) or lower the lr")
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Apply one update to every parameter in ``params`` (in place)."""
         if params.keys() != grads.keys():
             raise ValueError(f"params and grads must have the same keys, got {sorted(params)} and {sorted(grads)}")
-        for k, g in grads.items():
-            if g.shape != params[k].shape:
-                raise ValueError(f"grads[{k!r}] has shape {g.shape}, but params[{k!r}] has {params[k].shape}")
-            # a finite sum proves every entry finite without a boolean temporary; an overflowing
-            # sum of finite entries falls through to the exact element-wise check
-            with np.errstate(over="ignore", invalid="ignore"):
-                total = g.sum()
-            if not math.isfinite(total) and not np.isfinite(g).all():
-                raise ValueError(f"grads[{k!r}] contains NaN or inf (training diverged? try a smaller lr)")
+        for k, g in grads.items():  # check everything first, so a bad gradient changes nothing
+            self._check(k, params[k], g)
         self.t += 1
         self._begin_step()
         for k, p in params.items():
@@ -101,9 +114,7 @@ class SGD(Optimizer):
     """θ ← θ − η g (Implements {eq}`eq-sgd`; with the full batch as g, {eq}`eq-gd`)."""
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        w = self._work(p)
-        np.multiply(g, self.lr, out=w)
-        p -= w
+        p -= self.lr * g
 
 
 class Momentum(Optimizer):
@@ -122,11 +133,9 @@ class Momentum(Optimizer):
         self.beta = check_fraction("beta", beta)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        m = self._buffer(key, "m", p)
-        w = self._work(p)
-        m *= self.beta
-        np.multiply(g, self.lr, out=w)
-        m -= w
+        m = self._state(key, "m", p)
+        m *= self.beta  # m ← βm − ηg
+        m -= self.lr * g
         p += m
 
     def _hyper(self) -> str:
@@ -150,15 +159,10 @@ class Nesterov(Momentum):
     """
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        m = self._buffer(key, "m", p)
-        w = self._work(p)
-        np.multiply(g, self.lr, out=w)
-        m *= self.beta
-        m -= w
-        p -= w
-        w[...] = m
-        w *= self.beta
-        p += w
+        m = self._state(key, "m", p)
+        m *= self.beta  # m ← βm − ηg
+        m -= self.lr * g
+        p += self.beta * m - self.lr * g
 
 
 class AdaGrad(Optimizer):
@@ -168,16 +172,16 @@ class AdaGrad(Optimizer):
     and Géron's book write √(s + ε), which differs only while s is tiny.
     """
 
+    squares_gradient = True
+
     def __init__(self, lr: float, eps: float = 1e-10) -> None:
         super().__init__(lr)
         self.eps = check_positive("eps", eps)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        s = self._buffer(key, "s", p)
-        w = self._work(p)
-        np.multiply(g, g, out=w)
-        s += w
-        self._scaled_step(p, g, s, w)
+        s = self._state(key, "s", p)
+        s += g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
 
     def _hyper(self) -> str:
         return f"eps={self.eps:g}"
@@ -191,19 +195,18 @@ class RMSProp(Optimizer):
     root as in PyTorch; Keras 3 and TensorFlow 1 put it inside, √(s + ε).
     """
 
+    squares_gradient = True
+
     def __init__(self, lr: float, rho: float = 0.9, eps: float = 1e-8) -> None:
         super().__init__(lr)
         self.rho = check_fraction("rho", rho)
         self.eps = check_positive("eps", eps)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        s = self._buffer(key, "s", p)
-        w = self._work(p)
-        np.multiply(g, g, out=w)
-        w *= 1.0 - self.rho
-        s *= self.rho
-        s += w
-        self._scaled_step(p, g, s, w)
+        s = self._state(key, "s", p)
+        s *= self.rho  # s ← ρs + (1 − ρ) g ⊙ g
+        s += (1 - self.rho) * g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
 
     def _hyper(self) -> str:
         return f"rho={self.rho:g}, eps={self.eps:g}"
@@ -217,44 +220,29 @@ class Adam(Optimizer):
     with ε outside the square root as in Kingma & Ba and PyTorch.
     """
 
+    squares_gradient = True
+
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
         super().__init__(lr)
         self.beta1 = check_fraction("beta1", beta1)
         self.beta2 = check_fraction("beta2", beta2)
         self.eps = check_positive("eps", eps)
 
-    def _first_moment(self, key: str, p: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Update and return m ← β1 m + (1 − β1) g of ``key``, with ``w`` as scratch."""
-        m = self._buffer(key, "m", p)
-        np.multiply(g, 1.0 - self.beta1, out=w)
-        m *= self.beta1
-        m += w
-        return m
-
     def _moments(self, key: str, p: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Update and return the first and second moment estimates m and s of ``key``."""
-        s = self._buffer(key, "s", p)
-        w = self._work(p)
-        m = self._first_moment(key, p, g, w)
-        np.multiply(g, g, out=w)
-        w *= 1.0 - self.beta2
-        s *= self.beta2
-        s += w
+        """Update and return m and s of ``key`` ({eq}`eq-adam-m`, {eq}`eq-adam-s`)."""
+        m = self._state(key, "m", p)
+        s = self._state(key, "s", p)
+        m *= self.beta1  # m ← β1 m + (1 − β1) g
+        m += (1 - self.beta1) * g
+        s *= self.beta2  # s ← β2 s + (1 − β2) g ⊙ g
+        s += (1 - self.beta2) * g * g
         return m, s
-
-    def _denominator(self, s: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Write √ŝ + ε = √s / √(1 − β2^t) + ε into ``w``."""
-        np.sqrt(s, out=w)
-        w /= math.sqrt(1.0 - self.beta2**self.t)
-        w += self.eps
-        return w
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         m, s = self._moments(key, p, g)
-        w = self._denominator(s, self._work(p))
-        np.divide(m, w, out=w)
-        w *= self.lr / (1.0 - self.beta1**self.t)
-        p -= w
+        m_hat = m / (1 - self.beta1**self.t)
+        s_hat = s / (1 - self.beta2**self.t)
+        p -= self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
 
     def _hyper(self) -> str:
         return f"beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g}"
@@ -268,20 +256,18 @@ class AdaMax(Adam):
     inside the max, max(β2 u, |g| + ε).
     """
 
+    squares_gradient = False
+
     def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
         super().__init__(lr, beta1, beta2, eps)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
-        u = self._buffer(key, "u", p)
-        w = self._work(p)
-        m = self._first_moment(key, p, g, w)
-        u *= self.beta2
-        np.abs(g, out=w)
-        np.maximum(u, w, out=u)
-        np.add(u, self.eps, out=w)
-        np.divide(m, w, out=w)
-        w *= self.lr / (1.0 - self.beta1**self.t)
-        p -= w
+        m = self._state(key, "m", p)
+        u = self._state(key, "u", p)
+        m *= self.beta1  # m ← β1 m + (1 − β1) g
+        m += (1 - self.beta1) * g
+        u[...] = np.maximum(self.beta2 * u, np.abs(g))
+        p -= self.lr / (1 - self.beta1**self.t) * m / (u + self.eps)
 
 
 def nadam_mu(t: int, beta1: float = 0.9, momentum_decay: float = 0.004) -> float:
@@ -319,16 +305,10 @@ class Nadam(Adam):
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         m, s = self._moments(key, p, g)
-        w = self._denominator(s, self._work(p))
-        c_grad = self.lr * (1.0 - self._mu) / (1.0 - self.mu_product)
-        c_mom = self.lr * self._mu_next / (1.0 - self.mu_product * self._mu_next)
-        v = self._work(p, slot=1)
-        np.divide(g, w, out=v)
-        v *= c_grad
-        p -= v
-        np.divide(m, w, out=v)
-        v *= c_mom
-        p -= v
+        mu, mu_next, prod = self._mu, self._mu_next, self.mu_product
+        denom = np.sqrt(s / (1 - self.beta2**self.t)) + self.eps  # √ŝ + ε
+        p -= self.lr * (1 - mu) / (1 - prod) * g / denom
+        p -= self.lr * mu_next / (1 - prod * mu_next) * m / denom
 
     def _hyper(self) -> str:
         return super()._hyper() + f", momentum_decay={self.momentum_decay:g}"
@@ -340,6 +320,12 @@ class AdamW(Adam):
     θ ← θ − η λ θ first (λ = ``weight_decay``), then the Adam step of {eq}`eq-adam`
     with the gradient of the loss alone; the same as ``torch.optim.AdamW``. Unlike an L2
     penalty added to the loss, the decay is not divided by √ŝ.
+
+    Every parameter it is given decays, biases and batch-norm scales included: that is
+    also PyTorch's default (``torch.optim.AdamW`` applies ``weight_decay`` to every tensor
+    of a parameter group; exempting biases takes a second group with
+    ``weight_decay=0``). ``lib.train.fit`` steps the whole model as one flat array, so
+    there too every parameter decays, exactly as when stepping ``model.params``.
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
@@ -353,6 +339,66 @@ class AdamW(Adam):
 
     def _hyper(self) -> str:
         return super()._hyper() + f", weight_decay={self.weight_decay:g}"
+
+
+# ----------------------------------------------------------------------------------------
+# Gradient clipping, applied to the gradients between backward and the optimizer step.
+
+Grads = dict[str, np.ndarray] | np.ndarray
+
+
+def _grad_arrays(grads: Grads, name: str = "grads") -> list[np.ndarray]:
+    arrays = [grads] if isinstance(grads, np.ndarray) else list(grads.values()) if isinstance(grads, dict) else None
+    if arrays is None or not all(isinstance(g, np.ndarray) for g in arrays):
+        raise TypeError(f"{name} must be a dict of NumPy arrays (model.grads) or one array, got {type(grads).__name__}")
+    return arrays
+
+
+def grad_norm(grads: Grads) -> float:
+    """The global norm ‖g‖ = √(Σ over every array and entry of g²) of {eq}`eq-clip-norm`.
+
+    The norm of all arrays together, as if they were one vector (PyTorch's total norm).
+
+    Computed without overflow for entries of any finite size (NaN or inf give NaN or inf).
+    """
+    arrays = [g for g in _grad_arrays(grads) if g.size]
+    sq = sum(float(np.vdot(g, g)) for g in arrays)
+    if math.isfinite(sq) or not arrays:
+        return math.sqrt(sq)
+    big = max(float(np.abs(g).max()) for g in arrays)  # the squares overflowed: rescale by the largest entry
+    if not math.isfinite(big) or big == 0:
+        return big
+    return big * math.sqrt(sum(float(np.vdot(g / big, g / big)) for g in arrays))
+
+
+def clip_grad_norm(grads: Grads, max_norm: float) -> float:
+    """Rescale all gradients jointly so that their global norm is at most c (Implements {eq}`eq-clip-norm`).
+
+    g ← g · min(1, c / (‖g‖ + 10⁻⁶)) with ‖g‖ the norm over all arrays together, in
+    place; returns ‖g‖ before clipping. As ``torch.nn.utils.clip_grad_norm_`` (PyTorch
+    2.x, ``norm_type=2``): the 10⁻⁶ guards the division, and the factor is applied only
+    when it is below 1 (‖g‖ + 10⁻⁶ > c), so gradients inside the ball are left untouched. The
+    direction of the update is kept; only its length is capped.
+    """
+    max_norm = check_positive("max_norm", max_norm)
+    arrays = _grad_arrays(grads)
+    norm = grad_norm(grads)
+    scale = max_norm / (norm + 1e-6)
+    if scale < 1:  # False for a NaN norm: the optimizer then refuses the NaN gradient
+        for g in arrays:
+            g *= scale
+    return norm
+
+
+def clip_grad_value(grads: Grads, clip_value: float) -> None:
+    """Clip every gradient entry to [−c, c] in place (Implements {eq}`eq-clip-value`).
+
+    g_i ← max(−c, min(c, g_i)), as ``torch.nn.utils.clip_grad_value_``. Unlike
+    :func:`clip_grad_norm` this can change the direction of the update.
+    """
+    clip_value = check_positive("clip_value", clip_value)
+    for g in _grad_arrays(grads):
+        np.clip(g, -clip_value, clip_value, out=g)
 
 
 # ----------------------------------------------------------------------------------------

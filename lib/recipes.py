@@ -37,7 +37,7 @@ from .train import Callback, History, fit
 
 
 def default_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, width: int = 128,
-                    depth: int = 3) -> Sequential:
+                    depth: int = 3, dtype: type = np.float64) -> Sequential:
     """The default dense classifier: ``depth`` blocks Dense(He normal) → BatchNorm → ReLU, then Dense(n_out).
 
     Implements the composition of {eq}`eq-init-he`, {eq}`eq-dense`, {eq}`eq-bn-mean`,
@@ -51,11 +51,11 @@ def default_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, wi
     ``dense_stack(n_in, width, depth, "relu", "he_normal", rng, n_out=n_out, batch_norm=True)``.
     """
     return dense_stack(n_in, width, depth, "relu", "he_normal", rng, n_out=check_int("n_out", n_out),
-                       batch_norm=True)
+                       batch_norm=True, dtype=dtype)
 
 
 def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | int, *, width: int = 128,
-                             depth: int = 3, alpha_dropout: float = 0.05) -> Sequential:
+                             depth: int = 3, alpha_dropout: float = 0.05, dtype: type = np.float64) -> Sequential:
     """The self-normalising variant: ``depth`` blocks Dense(LeCun normal) → SELU → AlphaDropout, then Dense(n_out).
 
     Implements the composition of {eq}`eq-init-lecun`, {eq}`eq-dense`, {eq}`eq-selu` and
@@ -69,7 +69,8 @@ def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | i
     """
     rng = check_rng("rng", rng)
     p = check_fraction("alpha_dropout", alpha_dropout)
-    base = dense_stack(n_in, width, depth, "selu", "lecun_normal", rng, n_out=check_int("n_out", n_out))
+    base = dense_stack(n_in, width, depth, "selu", "lecun_normal", rng, n_out=check_int("n_out", n_out),
+                       dtype=dtype)
     streams = iter(rng.spawn(depth))
     layers: list[Layer] = []
     for layer in base.layers:
@@ -81,7 +82,7 @@ def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | i
 
 def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Generator | int, *,
                  channels: int = 32, depth: int = 3, kernel_size: int = 5, norm: str | None = "batch",
-                 groups: int = 8) -> Sequential:
+                 groups: int = 8, dtype: type = np.float64) -> Sequential:
     """The default recipe for sequences (batch, in_channels, length): ``depth`` blocks
     Conv1D(He normal) → norm → ReLU, a MaxPool1D(2) after every block but the last, then
     Flatten → Dense(n_out).
@@ -94,7 +95,7 @@ def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Gener
     (GroupNorm with ``groups`` groups, {eq}`eq-groupnorm`), ``"layer"`` (GroupNorm with
     one group: every sample normalised over all its channels and positions) or ``None``.
     With the defaults on MNIST-1D (1 × 40): 40 → 20 → 10 positions, 32·10 features into
-    the output layer.
+    the output layer. ``dtype`` is passed to every layer (``np.float32`` for speed).
     """
     c_in = check_int("in_channels", in_channels)
     length = check_int("length", length)
@@ -109,13 +110,14 @@ def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Gener
     rng = check_rng("rng", rng)
     layers: list[Layer] = []
     for i in range(depth):
-        conv = Conv1D(c_in if i == 0 else channels, channels, k, padding=k // 2, init="he_normal", rng=rng)
+        conv = Conv1D(c_in if i == 0 else channels, channels, k, padding=k // 2, init="he_normal", rng=rng,
+                      dtype=dtype)
         length = conv.output_length(length)
         layers.append(conv)
         if norm == "batch":
-            layers.append(BatchNorm(channels))
+            layers.append(BatchNorm(channels, dtype=dtype))
         elif norm is not None:
-            layers.append(GroupNorm(groups if norm == "group" else 1, channels))
+            layers.append(GroupNorm(groups if norm == "group" else 1, channels, dtype=dtype))
         layers.append(ReLU())
         if i < depth - 1:
             if length < 2:
@@ -123,7 +125,7 @@ def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Gener
                                  f"pooling block {i}")
             layers.append(MaxPool1D(2))
             length //= 2
-    layers += [Flatten(), Dense(channels * length, n_out, init="he_normal", rng=rng)]
+    layers += [Flatten(), Dense(channels * length, n_out, init="he_normal", rng=rng, dtype=dtype)]
     return Sequential(layers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -12,9 +13,8 @@ import numpy as np
 from ._checks import check_int, check_rng
 from .data import minibatches
 from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
-from .metrics import accuracy
 from .model import Sequential
-from .optim import Optimizer
+from .optim import Optimizer, clip_grad_norm, clip_grad_value
 
 
 @dataclass
@@ -103,7 +103,9 @@ def _labels(target: np.ndarray) -> np.ndarray:
 def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float:
     if not isinstance(loss, SoftmaxCrossEntropy | BinaryCrossEntropy):
         return float("nan")
-    return accuracy(_labels(target), predicted_labels(output))
+    # lib.metrics.accuracy's value, (1/N) Σ 1[ŷ_n = y_n]; its input checks are for a user's arrays,
+    # and would cost a few percent of an epoch here, once per batch, on arrays made just above
+    return float(np.mean(_labels(target) == predicted_labels(output)))
 
 
 def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -120,7 +122,8 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         validation: tuple[np.ndarray, np.ndarray] | None = None,
         schedule: Callable[[int], float] | None = None, schedule_per: str = "epoch",
         regularizer=None, callbacks: Sequence[Callback] = (), progress: bool = False,
-        train_metrics: str = "eval", drop_last: bool = False, penalize_biases: bool = False) -> History:
+        train_metrics: str = "eval", drop_last: bool = False, penalize_biases: bool = False,
+        clip_norm: float | None = None, clip_value: float | None = None) -> History:
     """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements {eq}`eq-minibatch-sgd`).
 
     Each epoch visits every sample once in a fresh random order drawn from ``rng``.
@@ -139,8 +142,20 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
       mean over the epoch's mini-batches, as Keras does.
     - ``drop_last=True`` skips each epoch's final batch when it is smaller than
       ``batch_size`` (needed with batch normalisation when it would hold one sample).
-    - A NaN or inf loss stops training and sets ``History.diverged``.
+    - ``clip_value`` clips every gradient entry to [−c, c] ({eq}`eq-clip-value`), then
+      ``clip_norm`` rescales all gradients jointly to a global norm of at most c
+      ({eq}`eq-clip-norm`), after the regularizer's gradient and before the step.
+    - Weight averages (:class:`lib.averaging.EMA`, :class:`lib.averaging.PolyakAverage`)
+      are callbacks: ``callbacks=[ema]``, then ``ema.copy_to(model)``.
+    - ``progress=True`` shows a tqdm bar (``tqdm.auto``: a widget in a notebook, text on
+      stderr in a terminal); the chapters keep it off so their output is deterministic.
+    - A NaN or inf loss stops training and sets ``History.diverged``; NaN or inf in the
+      data is refused before training.
+
+    The optimizer steps all parameters at once, over the model's flat parameter buffer
+    (``model.flat()``): the same numbers as stepping ``model.params`` key by key.
     """
+    _check_types(model, loss, optimizer, schedule, regularizer, callbacks)
     epochs = check_int("epochs", epochs)
     batch_size = check_int("batch_size", batch_size)
     rng = check_rng("rng", rng)
@@ -148,13 +163,28 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         raise ValueError(f"schedule_per must be 'epoch' or 'step', got {schedule_per!r}")
     if train_metrics not in ("eval", "running"):
         raise ValueError(f"train_metrics must be 'eval' or 'running', got {train_metrics!r}")
+    X, y = _check_data("X", X), _check_data("y", y)
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    if len(X) == 0:
+        raise ValueError(f"X must hold at least one sample, got shape {X.shape}")
+    if drop_last and len(X) < batch_size:
+        raise ValueError(f"drop_last=True with {len(X)} samples and batch_size={batch_size} would train on no "
+                         "batch at all; use a batch_size <= the number of samples, or drop_last=False")
+    if validation is not None:
+        if not isinstance(validation, tuple | list) or len(validation) != 2:
+            raise TypeError(f"validation must be a pair (X_val, y_val), got {type(validation).__name__}")
+        validation = (_check_data("validation[0]", validation[0]), _check_data("validation[1]", validation[1]))
+    for name, c in (("clip_norm", clip_norm), ("clip_value", clip_value)):
+        if c is not None and (isinstance(c, bool) or not isinstance(c, numbers.Real) or not 0 < c < math.inf):
+            raise ValueError(f"{name} must be None or a finite number > 0, got {c!r}")
     plateau = schedule is not None and hasattr(schedule, "step")
     if plateau:
         optimizer.lr = schedule.lr
     history = History()
     step = 0
+    flat_params, flat_grads = model.flat()
+    bar = _progress_bar(epochs) if progress else None
     for cb in callbacks:
         cb.on_train_begin(model)
     for epoch in range(epochs):
@@ -173,7 +203,11 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             model.backward(loss.backward())
             if regularizer is not None:
                 model.add_penalty_grad(regularizer, include_biases=penalize_biases)
-            optimizer.step(model.params, model.grads)
+            if clip_value is not None:
+                clip_grad_value(flat_grads, clip_value)
+            if clip_norm is not None:
+                clip_grad_norm(flat_grads, clip_norm)
+            optimizer.step(flat_params, flat_grads)
             for cb in callbacks:
                 cb.on_batch_end(model)
             step += 1
@@ -196,22 +230,55 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             history.val_acc.append(va_acc)
         if plateau:
             optimizer.lr = schedule.step(history.val_loss[-1] if validation is not None else tr_loss)
-        if progress:
-            _print_progress(epoch, epochs, history)
+        if bar is not None:
+            _show_progress(bar, history)
         if any([cb.on_epoch_end(epoch, history, model) for cb in callbacks]):
             history.stopped_epoch = epoch
             break
     for cb in callbacks:
         cb.on_train_end(model)
-    if progress:
-        print(file=sys.stderr)
+    if bar is not None:
+        bar.close()
     return history
 
 
-def _print_progress(epoch: int, epochs: int, h: History) -> None:
-    width = 30
-    done = int(width * (epoch + 1) / epochs)
-    line = f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch + 1}/{epochs} loss {h.train_loss[-1]:.4f}"
+def _check_types(model, loss, optimizer, schedule, regularizer, callbacks) -> None:
+    """TypeErrors that name the argument, instead of an AttributeError deep in the loop."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a lib.model.Sequential, got {type(model).__name__}")
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a lib.losses.Loss instance such as SoftmaxCrossEntropy(), got {loss!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a lib.optim.Optimizer instance such as SGD(0.1), got {optimizer!r}")
+    if schedule is not None and not (callable(schedule) or hasattr(schedule, "step")):
+        raise TypeError(f"schedule must be a function t -> lr or an object with step(metric), got {schedule!r}")
+    if regularizer is not None and not (hasattr(regularizer, "penalty") and hasattr(regularizer, "grad")):
+        raise TypeError(f"regularizer must have penalty(W) and grad(W) (e.g. lib.regularizers.l2), got {regularizer!r}")
+    if isinstance(callbacks, Callback) or not all(isinstance(cb, Callback) for cb in callbacks):
+        raise TypeError(f"callbacks must be a sequence of lib.train.Callback objects, got {callbacks!r}")
+
+
+def _check_data(name: str, a: object) -> np.ndarray:
+    """A numeric array without NaN or inf (one pass over the data, once per ``fit``)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "biuf" or arr.ndim == 0:
+        raise TypeError(f"{name} must be a numeric array with one row per sample, got dtype {arr.dtype}, "
+                        f"shape {arr.shape}")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} NaN or inf value(s); remove or impute them before training")
+    return arr
+
+
+def _progress_bar(epochs: int):
+    from tqdm.auto import tqdm  # imported only when asked: the numeric core needs NumPy only
+
+    return tqdm(total=epochs, desc="epoch", unit="epoch", file=sys.stderr, leave=True)
+
+
+def _show_progress(bar, h: History) -> None:
+    stats = {"loss": f"{h.train_loss[-1]:.4f}"}
     if h.val_loss:
-        line += f" val_loss {h.val_loss[-1]:.4f} val_acc {h.val_acc[-1]:.3f}"
-    print(line, end="", file=sys.stderr, flush=True)
+        stats.update(val_loss=f"{h.val_loss[-1]:.4f}", val_acc=f"{h.val_acc[-1]:.3f}")
+    bar.set_postfix(stats, refresh=False)
+    bar.update(1)

@@ -6,6 +6,14 @@ Each notebook runs top to bottom in a fresh kernel from its own folder, with a p
 timeout, and is written back with its outputs and cell timings (the execution-time page
 reads those). Widget state is not stored: the HTML shows the static figure before each
 explorer, and explorer cells are tagged ``nbval-ignore-output`` and ``remove-output``.
+
+The stored outputs are what ``make test`` compares a fresh execution with, by the rule of
+``tests/nbval_tolerance.py``: text and integers exactly, decimals to one unit in their last
+digit, and numbers from training runs within the ``tolerance`` their cell's metadata states
+(another CPU's BLAS kernels change the last bits of every matrix product, and training
+amplifies them). Cell metadata, including ``tolerance``, is kept as it is when a notebook is
+re-executed. CONTRIBUTING.md ("How the notebook tests compare outputs") says how to write
+a chapter for it.
 """
 
 from __future__ import annotations

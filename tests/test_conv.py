@@ -268,6 +268,15 @@ def test_conv_network_recipe_structure_and_training(norm):
     assert h.train_loss[-1] < h.train_loss[0]
 
 
+def test_conv_network_float32_stays_float32():
+    from lib import recipes
+
+    model = recipes.conv_network(1, 12, 3, rng=0, channels=4, dtype=np.float32)
+    assert model.dtype == np.float32
+    y = model.forward(np.ones((2, 1, 12), dtype=np.float32), training=True)
+    assert y.dtype == model.backward(np.ones_like(y)).dtype == np.float32
+
+
 def test_range_test_peak_on_a_conv_network():
     from lib import recipes
 

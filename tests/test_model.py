@@ -229,3 +229,134 @@ def test_mismatched_widths_fail_with_a_shape_message():
 def test_repr_lists_the_layers():
     assert repr(mlp([2, 3, 1])) == ("Sequential([\n  Dense(2, 3, init='glorot_uniform'),\n  Tanh(),\n"
                                     "  Dense(3, 1, init='glorot_uniform'),\n])")
+
+
+# ---------------------------------------------------------------- flat parameter and gradient buffers
+
+def test_every_parameter_is_a_view_of_one_flat_buffer():
+    net = Sequential([layers.Dense(3, 4, rng=0), layers.ReLU(), layers.BatchNorm(4), layers.Dense(4, 2, rng=1)])
+    assert net.flat_params.shape == (net.n_params(),) and net.flat_grads.shape == (net.n_params(),)
+    assert net.flat_params.flags.c_contiguous and net.flat_grads.flags.c_contiguous
+    start = 0
+    for k, p in net.params.items():  # in key order, back to back
+        assert p.base is net.flat_params and net.grads[k].base is net.flat_grads
+        np.testing.assert_array_equal(net.flat_params[start:start + p.size], p.ravel())
+        start += p.size
+    net.flat_params[:] = 2.0  # what a flat optimizer step does: the layers see it
+    np.testing.assert_array_equal(net.layers[0].params["W"], 2.0)
+    np.testing.assert_array_equal(net.layers[2].params["gamma"], 2.0)
+    out = net.forward(np.ones((5, 3)), training=True)
+    net.backward(np.ones_like(out))  # layers write their gradients into the flat buffer
+    np.testing.assert_array_equal(net.flat_grads, np.concatenate([g.ravel() for g in net.grads.values()]))
+    assert np.any(net.flat_grads != 0)
+
+
+def test_flat_buffers_keep_the_initial_values():
+    rng = np.random.default_rng(0)
+    d = layers.Dense(3, 4, "he_normal", rng)
+    W = d.params["W"].copy()
+    Sequential([d])
+    np.testing.assert_array_equal(d.params["W"], W)
+
+
+def test_mixed_dtypes_are_refused():
+    with pytest.raises(TypeError, match=r"one dtype.*float32.*float64|one dtype.*float64.*float32"):
+        Sequential([layers.Dense(2, 3, rng=0, dtype=np.float32), layers.BatchNorm(3)])
+
+
+def test_float32_model_has_float32_buffers():
+    net = mlp([3, 4, 2], dtype=np.float32)
+    assert net.dtype == np.float32 and net.flat_params.dtype == np.float32 and net.flat_grads.dtype == np.float32
+
+
+def test_model_without_parameters():
+    net = Sequential([layers.ReLU(), layers.Tanh()])
+    params, grads = net.flat()
+    assert params["model"].size == 0 and grads["model"].size == 0 and net.params == {}
+
+
+def test_flat_rebuilds_after_a_layer_array_was_replaced_or_the_model_copied():
+    import copy
+    import pickle
+
+    net = mlp([3, 4, 2])
+    net.layers[0].params["W"] = np.full((3, 4), 0.5)  # replaced, not written in place
+    net.layers[0].grads["W"] = np.zeros((3, 4))
+    params, _ = net.flat()
+    assert net.layers[0].params["W"].base is params["model"]
+    np.testing.assert_array_equal(net.params["0.W"], 0.5)
+    for twin in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        p, _ = twin.flat()
+        assert all(v.base is p["model"] for v in twin.params.values())
+        p["model"][:] = 7.0
+        np.testing.assert_array_equal(twin.layers[0].params["W"], 7.0)
+        np.testing.assert_array_equal(net.layers[0].params["W"], 0.5)  # the original is untouched
+
+
+def test_a_layer_shared_with_a_newer_model_still_trains_the_old_model():
+    dense = layers.Dense(2, 2, rng=0)
+    old = Sequential([dense])
+    Sequential([dense, layers.ReLU()])  # rebinds the layer to the new model's buffers
+    p, _ = old.flat()  # the old model notices and rebuilds its buffer from the layer's values
+    p["model"][:] = 3.0
+    np.testing.assert_array_equal(dense.params["W"], 3.0)
+
+
+class _Pair(layers.Layer):
+    """A minimal container: two inner layers, keys "0.W", "1.b", ..., routed by ``rebind``."""
+
+    def __init__(self, a, b):
+        super().__init__()
+        self.inner = [a, b]
+        self.params = {f"{i}.{k}": v for i, l in enumerate(self.inner) for k, v in l.params.items()}
+        self.grads = {f"{i}.{k}": v for i, l in enumerate(self.inner) for k, v in l.grads.items()}
+
+    def rebind(self, key, param, grad):
+        i, name = key.split(".", 1)
+        self.inner[int(i)].rebind(name, param, grad)
+        super().rebind(key, param, grad)
+
+    def forward(self, x, training=False):
+        return self.inner[1].forward(self.inner[0].forward(x, training), training)
+
+    def backward(self, dout):
+        return self.inner[0].backward(self.inner[1].backward(dout))
+
+
+def test_container_layers_route_rebind_to_their_inner_layers():
+    a, b = layers.Dense(2, 3, rng=0), layers.Dense(3, 1, rng=1)
+    net = Sequential([_Pair(a, b), layers.Sigmoid()])
+    assert set(net.params) == {"0.0.W", "0.0.b", "0.1.W", "0.1.b"}
+    assert a.params["W"].base is net.flat_params and b.grads["b"].base is net.flat_grads
+    out = net.forward(np.ones((4, 2)), training=True)
+    net.backward(np.ones_like(out))
+    np.testing.assert_array_equal(net.grads["0.1.b"], b.grads["b"])
+    assert np.all(net.grads["0.0.W"] != 0)
+
+
+@pytest.mark.parametrize("act", [*ACTS, lambda: layers.Dropout(0.3, rng=0), lambda: layers.AlphaDropout(0.3, rng=0)])
+def test_float32_stays_float32_through_every_layer_and_loss(act):
+    rng = np.random.default_rng(0)
+    net = Sequential([layers.Dense(4, 6, "he_normal", rng, dtype=np.float32), layers.BatchNorm(6, dtype=np.float32),
+                      act(), layers.Dense(6, 3, rng=rng, dtype=np.float32)])
+    x = rng.standard_normal((8, 4)).astype(np.float32)
+    for loss, target in ((losses.SoftmaxCrossEntropy(), np.arange(8) % 3),
+                         (losses.MeanSquaredError(), np.zeros((8, 3), dtype=np.float32))):
+        out = net.forward(x, training=True)
+        assert out.dtype == np.float32
+        loss.forward(out, target)
+        d = loss.backward()
+        assert d.dtype == np.float32, type(loss).__name__
+        assert net.backward(d).dtype == np.float32
+        assert all(g.dtype == np.float32 for g in net.grads.values())
+    assert all(b.dtype == np.float32 for b in net.buffers.values())
+
+
+def test_float32_stacks_from_the_recipes():
+    from lib import diagnostics, recipes
+
+    for net in (recipes.default_network(5, 3, 0, width=8, depth=2, dtype=np.float32),
+                recipes.self_normalizing_network(5, 3, 0, width=8, depth=2, dtype=np.float32),
+                diagnostics.dense_stack(5, 8, 2, "tanh", "glorot_uniform", 0, n_out=3, dtype=np.float32)):
+        assert net.dtype == np.float32
+        assert net.forward(np.ones((4, 5), dtype=np.float32), training=True).dtype == np.float32

@@ -312,3 +312,161 @@ def test_quadratic_theory_bad_input():
         optim.momentum_optimal(2.0, 1.0)
     with pytest.raises(ValueError, match="mu"):
         optim.gd_optimal_lr(0.0, 1.0)
+
+
+# ---------------------------------------------------------------- flat buffers, dtypes, bad gradients
+
+def _model(seed=0, dtype=np.float64):
+    from lib import layers
+    from lib.model import Sequential
+
+    rng = np.random.default_rng(seed)
+    return Sequential([layers.Dense(3, 5, "he_normal", rng, dtype=dtype), layers.ReLU(),
+                       layers.BatchNorm(5, dtype=dtype), layers.Dense(5, 2, rng=rng, dtype=dtype)])
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_flat_buffer_step_equals_per_key_steps(cls, dtype):
+    """One step over the model's flat buffer gives exactly the numbers of one step per parameter array."""
+    per_key, flat = _model(dtype=dtype), _model(dtype=dtype)
+    opt_a, opt_b = cls(lr=0.01), cls(lr=0.01)
+    rng = np.random.default_rng(1)
+    for _ in range(4):
+        for k, g in per_key.grads.items():
+            g[...] = rng.standard_normal(g.shape)
+            flat.grads[k][...] = g
+        opt_a.step(per_key.params, per_key.grads)
+        opt_b.step(*flat.flat())
+    for k, p in per_key.params.items():
+        np.testing.assert_array_equal(flat.params[k], p, err_msg=k)
+        assert flat.params[k].dtype == dtype
+    assert set(opt_b.state) <= {"model"} and all(v.dtype == dtype for s in opt_b.state.values() for v in s.values())
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=6, max_size=6), st.sampled_from(ALL))
+def test_flat_step_equals_per_key_property(values, cls):
+    """Two parameter arrays stepped separately, or as one concatenated array: the same numbers."""
+    g = np.array(values)
+    a, b = {"u": np.ones(2), "v": np.full(4, -0.5)}, {"all": np.concatenate([np.ones(2), np.full(4, -0.5)])}
+    oa, ob = cls(lr=0.05), cls(lr=0.05)
+    for _ in range(2):
+        oa.step(a, {"u": g[:2].copy(), "v": g[2:].copy()})
+        ob.step(b, {"all": g.copy()})
+    np.testing.assert_array_equal(b["all"], np.concatenate([a["u"], a["v"]]))
+
+
+def test_adamw_decays_every_parameter_given_like_pytorch():
+    """Biases and batch-norm scales decay too (torch.optim.AdamW's default), per key and flat alike."""
+    net = _model()
+    before = {k: v.copy() for k, v in net.params.items()}
+    for g in net.grads.values():
+        g[...] = 0.0
+    optim.AdamW(lr=0.1, weight_decay=0.5).step(*net.flat())
+    for k, p in net.params.items():  # zero gradient: Adam's step is 0, only the decay θ ← (1 − ηλ)θ acts
+        np.testing.assert_allclose(p, 0.95 * before[k], rtol=1e-15, atol=0, err_msg=k)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_float32_step_makes_no_float64(cls):
+    params = {"w": np.linspace(-1, 1, 7, dtype=np.float32)}
+    opt = cls(lr=0.01)
+    for _ in range(3):
+        opt.step(params, {"w": np.linspace(0.5, -2, 7, dtype=np.float32)})
+    assert params["w"].dtype == np.float32
+    assert all(v.dtype == np.float32 for v in opt.state.get("w", {}).values())
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("dtype", [np.float16, np.int64])
+def test_float16_and_integer_parameters_are_refused_clearly(cls, dtype):
+    with pytest.raises(TypeError, match=r"params\['w'\].*float32 or float64"):
+        cls(lr=0.01).step({"w": np.ones(3, dtype=dtype)}, {"w": np.zeros(3, dtype=dtype)})
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_zero_gradient_float32_never_makes_nan(cls):
+    params = {"w": np.ones(3, dtype=np.float32)}
+    cls(lr=0.01).step(params, {"w": np.zeros(3, dtype=np.float32)})
+    assert np.all(np.isfinite(params["w"]))
+
+
+@pytest.mark.parametrize("cls", [optim.AdaGrad, optim.RMSProp, optim.Adam, optim.Nadam, optim.AdamW])
+def test_squared_gradient_overflow_raises_naming_the_parameter(cls):
+    """|g| = 1e20 in float32: g² = inf would make √ŝ = inf and silently skip the step."""
+    opt = cls(lr=0.01)
+    with pytest.raises(ValueError, match=r"grads\['w'\].*overflows float32"):
+        opt.step({"w": np.ones(2, dtype=np.float32)}, {"w": np.array([1e20, 1.0], dtype=np.float32)})
+    assert opt.t == 0 and opt.state == {}
+    params = {"w": np.ones(2)}  # the same gradient in float64 is fine
+    opt.step(params, {"w": np.array([1e20, 1.0])})
+    assert np.all(np.isfinite(params["w"])) and params["w"][0] < 1
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True).filter(lambda v: not (math.isfinite(v) and v > 0)))
+def test_non_positive_or_non_finite_lr_refused(lr):
+    with pytest.raises(ValueError, match="lr"):
+        optim.SGD(lr=lr)
+
+
+# ---------------------------------------------------------------- gradient clipping
+
+def test_clip_grad_norm_by_hand():
+    grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}  # global norm 5
+    norm = optim.clip_grad_norm(grads, 1.0)
+    assert norm == 5.0
+    scale = 1.0 / (5.0 + 1e-6)  # PyTorch's max_norm / (norm + 1e-6)
+    np.testing.assert_allclose(grads["a"], [3.0 * scale, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(grads["b"], [[4.0 * scale]], rtol=1e-15)
+    inside = {"a": np.array([0.3, 0.4])}  # norm 0.5 <= 1: untouched
+    assert optim.clip_grad_norm(inside, 1.0) == pytest.approx(0.5)
+    np.testing.assert_array_equal(inside["a"], [0.3, 0.4])
+
+
+def test_clip_grad_norm_is_joint_over_arrays_and_equals_flat():
+    rng = np.random.default_rng(0)
+    grads = {"a": rng.standard_normal(5), "b": rng.standard_normal((2, 3))}
+    flat = np.concatenate([grads["a"], grads["b"].ravel()])
+    expected = np.linalg.norm(flat)
+    n1, n2 = optim.clip_grad_norm(grads, 0.5), optim.clip_grad_norm(flat, 0.5)
+    assert n1 == pytest.approx(expected, rel=1e-14) and n2 == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(np.concatenate([grads["a"], grads["b"].ravel()]), flat, rtol=1e-14)
+    assert optim.grad_norm(flat) == pytest.approx(0.5, rel=1e-5)
+
+
+def test_clip_grad_norm_does_not_overflow_in_float32():
+    g = np.array([3e30, 4e30], dtype=np.float32)  # g·g overflows float32
+    assert optim.grad_norm(g) == pytest.approx(5e30, rel=1e-6)
+    optim.clip_grad_norm(g, 1.0)
+    np.testing.assert_allclose(g, [0.6, 0.8], rtol=1e-6)
+    assert g.dtype == np.float32
+
+
+def test_clip_grad_value_by_hand():
+    grads = {"a": np.array([-3.0, 0.5, 2.0]), "b": np.array([[0.1, -0.2]])}
+    optim.clip_grad_value(grads, 1.0)
+    np.testing.assert_array_equal(grads["a"], [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(grads["b"], [[0.1, -0.2]])
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=20), st.floats(1e-3, 1e3))
+def test_clip_grad_norm_property(values, max_norm):
+    g = np.array(values)
+    before = g.copy()
+    norm = optim.clip_grad_norm(g, max_norm)
+    assert norm == pytest.approx(np.linalg.norm(before), rel=1e-12, abs=1e-300)
+    assert np.linalg.norm(g) <= max_norm * (1 + 1e-12) or np.array_equal(g, before)
+    if max_norm / (norm + 1e-6) >= 1:  # inside the ball (PyTorch: clip_coef >= 1): untouched
+        np.testing.assert_array_equal(g, before)
+    else:  # same direction
+        np.testing.assert_allclose(g * (norm + 1e-6) / max_norm, before, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf")])
+def test_clipping_refuses_bad_thresholds(bad):
+    with pytest.raises(ValueError, match="max_norm"):
+        optim.clip_grad_norm({"a": np.ones(2)}, bad)
+    with pytest.raises(ValueError, match="clip_value"):
+        optim.clip_grad_value({"a": np.ones(2)}, bad)
+    with pytest.raises(TypeError, match="grads"):
+        optim.clip_grad_norm([np.ones(2)], 1.0)

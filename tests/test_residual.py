@@ -120,3 +120,22 @@ def test_float32_stays_float32():
     x = np.ones((2, 2, 5), dtype=np.float32)
     y = r.forward(x)
     assert y.dtype == r.backward(np.ones_like(y)).dtype == np.float32
+
+
+def test_sequential_flat_buffers_reach_the_inner_layers():
+    """Sequential moves every parameter into one buffer through rebind; Residual routes it inside."""
+    model = Sequential([layers.Conv1D(1, 3, 3, padding=1, rng=0),
+                        layers.Residual(layers.Conv1D(3, 3, 3, padding=1, rng=1), layers.BatchNorm(3),
+                                        layers.ReLU()),
+                        layers.Flatten(), layers.Dense(15, 2, rng=2)])
+    flat_p, flat_g = model.flat()
+    inner = model.layers[1].layers[0]
+    assert np.shares_memory(inner.params["W"], flat_p["model"]) and np.shares_memory(inner.grads["W"], flat_g["model"])
+    assert model.flat()[0]["model"] is flat_p["model"]  # consistent: no rebuild needed
+    x = np.random.default_rng(0).standard_normal((4, 1, 5))
+    loss = SoftmaxCrossEntropy()
+    loss.forward(model.forward(x, training=True), np.array([0, 1, 0, 1]))
+    model.backward(loss.backward())
+    start = model.layers[0].params["W"].size + 3
+    np.testing.assert_array_equal(flat_g["model"][start:start + 27], inner.grads["W"].ravel())
+    assert np.any(inner.grads["W"] != 0)

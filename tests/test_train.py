@@ -276,7 +276,7 @@ def test_progress_goes_to_stderr_only_when_asked(capsys):
     train.fit(mlp(2, 8, 3, 0), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=2, batch_size=16,
               rng=0, validation=(X, y), progress=True)
     out = capsys.readouterr()
-    assert out.out == "" and "epoch 2/2" in out.err and "val_acc" in out.err
+    assert out.out == "" and "2/2" in out.err and "val_acc=" in out.err and "100%" in out.err  # tqdm's bar
     train.fit(mlp(2, 8, 3, 0), losses.SoftmaxCrossEntropy(), optim.SGD(0.1), X, y, epochs=2, batch_size=16, rng=0)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
@@ -344,3 +344,176 @@ def test_regularizer_reaches_biases_only_when_asked():
     # one SGD step on the l2 term moves b by −η·2λ·b = −0.1 from 1.0, on top of the data gradient
     np.testing.assert_allclose(with_bias.params["0.b"], plain.params["0.b"] - 0.1)
     assert Sequential([layers.Dense(3, 2, "glorot_uniform", 0)]).penalized_keys(True) == ["0.W", "0.b"]
+
+
+# ---------------------------------------------------------------- issue 20: bad input to fit
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lib import averaging  # noqa: E402
+
+
+def _fit(**over):
+    X, y = small_problem()
+    args = {"model": mlp(2, 8, 3, 0), "loss": losses.SoftmaxCrossEntropy(), "optimizer": optim.SGD(0.1),
+            "X": X, "y": y, "epochs": 1, "batch_size": 16, "rng": 0, **over}
+    return train.fit(args.pop("model"), args.pop("loss"), args.pop("optimizer"), args.pop("X"), args.pop("y"),
+                     **args)
+
+
+@pytest.mark.parametrize(("over", "name"), [
+    ({"loss": "mse"}, "loss"), ({"loss": losses.SoftmaxCrossEntropy}, "loss"),
+    ({"optimizer": None}, "optimizer"), ({"optimizer": optim.SGD}, "optimizer"),
+    ({"model": [layers.Dense(2, 3, rng=0)]}, "model"), ({"model": layers.Dense(2, 3, rng=0)}, "model"),
+    ({"callbacks": train.Callback()}, "callbacks"), ({"callbacks": ["stop"]}, "callbacks"),
+    ({"regularizer": 0.01}, "regularizer"), ({"schedule": 0.1}, "schedule"),
+    ({"X": np.array(["a", "b"])}, "X"), ({"validation": np.zeros(3)}, "validation"),
+])
+def test_fit_refuses_wrong_types_naming_the_argument(over, name):
+    with pytest.raises(TypeError, match=name):
+        _fit(**over)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["X", "y_float", "val_X"]), st.integers(0, 59), st.sampled_from([np.nan, np.inf, -np.inf]))
+def test_fit_refuses_nan_or_inf_in_the_data_before_training(where, i, bad):
+    X, y = small_problem()
+    X = X.copy()
+    net = mlp(2, 8, 3, 0)
+    before = net.flat_params.copy()
+    kwargs = {}
+    if where == "X":
+        X.flat[i] = bad
+        target = y
+    elif where == "y_float":  # regression targets
+        target = np.zeros((60, 3))
+        target.flat[i] = bad
+    else:
+        Xv = X.copy()
+        Xv.flat[i] = bad
+        kwargs["validation"] = (Xv, y)
+        target = y
+    loss = losses.MeanSquaredError() if where == "y_float" else losses.SoftmaxCrossEntropy()
+    with pytest.raises(ValueError, match="NaN or inf"):
+        train.fit(net, loss, optim.SGD(0.1), X, target, epochs=1, batch_size=16, rng=0, **kwargs)
+    np.testing.assert_array_equal(net.flat_params, before)  # nothing trained
+
+
+@given(st.integers(1, 40), st.integers(1, 40))
+def test_drop_last_with_fewer_samples_than_a_batch_is_refused(n, batch):
+    X, y = small_problem()
+    if n < batch:
+        with pytest.raises(ValueError, match="drop_last"):
+            _fit(X=X[:n], y=y[:n], batch_size=batch, drop_last=True)
+    else:
+        h = _fit(X=X[:n], y=y[:n], batch_size=batch, drop_last=True)
+        assert len(h.batch_loss) == n // batch
+
+
+def test_fit_refuses_empty_data_and_bad_clip_thresholds():
+    X, y = small_problem()
+    with pytest.raises(ValueError, match="at least one sample"):
+        _fit(X=X[:0], y=y[:0])
+    for name in ("clip_norm", "clip_value"):
+        for bad in (0.0, -1.0, float("nan"), float("inf"), "1"):
+            with pytest.raises(ValueError, match=name):
+                _fit(**{name: bad})
+
+
+# ---------------------------------------------------------------- flat stepping, clipping, averaging in fit
+
+def _hand_loop(net, opt, X, y, epochs, batch, seed, clip_norm=None, clip_value=None):
+    """fit's loop written out with the per-key dicts, for comparison."""
+    loss = losses.SoftmaxCrossEntropy()
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        for xb, yb in data.minibatches(X, y, batch, rng):
+            loss.forward(net.forward(xb, training=True), yb)
+            net.backward(loss.backward())
+            if clip_value is not None:
+                optim.clip_grad_value(net.grads, clip_value)
+            if clip_norm is not None:
+                optim.clip_grad_norm(net.grads, clip_norm)
+            opt.step(net.params, net.grads)
+
+
+@pytest.mark.parametrize("make", [lambda: optim.Adam(0.01), lambda: optim.Nesterov(0.1), lambda: optim.AdamW(0.01)])
+@pytest.mark.parametrize("clip", [{}, {"clip_norm": 0.05}, {"clip_value": 0.01},
+                                  {"clip_value": 0.02, "clip_norm": 0.03}])
+def test_fit_steps_the_flat_buffer_with_the_numbers_of_a_per_key_loop(make, clip):
+    X, y = small_problem()
+    a, b = mlp(2, 8, 3, 0), mlp(2, 8, 3, 0)
+    train.fit(a, losses.SoftmaxCrossEntropy(), make(), X, y, epochs=3, batch_size=16, rng=5, **clip)
+    _hand_loop(b, make(), X, y, 3, 16, 5, **clip)
+    for k in a.params:
+        np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-14, err_msg=k)
+
+
+def test_fit_clip_norm_caps_every_step():
+    X, y = small_problem()
+    net = mlp(2, 8, 3, 0)
+    rec = train.RecordParams(list(net.params))
+    train.fit(net, losses.SoftmaxCrossEntropy(), optim.SGD(1.0), X, y, epochs=2, batch_size=16, rng=0,
+              clip_norm=0.01, callbacks=[rec])
+    steps = np.concatenate([np.diff(rec.trace[k], axis=0).reshape(8, -1) for k in net.params], axis=1)
+    assert np.all(np.linalg.norm(steps, axis=1) <= 0.01 * (1 + 1e-9))  # SGD with η = 1: step = clipped g
+
+
+def test_polyak_average_is_the_mean_of_the_iterates_from_start():
+    X, y = small_problem()
+    net = mlp(2, 8, 3, 0)
+    rec = train.RecordParams(list(net.params))
+    swa = averaging.PolyakAverage(start=3)
+    ema = averaging.EMA(decay=0.5, start=1, every=2)
+    train.fit(net, losses.SoftmaxCrossEntropy(), optim.Momentum(0.1), X, y, epochs=2, batch_size=16, rng=0,
+              callbacks=[rec, swa, ema])
+    assert swa.n == 5 and ema.n == 4  # 8 steps; steps 4..8 averaged; steps 2, 4, 6, 8 for the EMA
+    avg = {k: np.zeros_like(v) for k, v in net.params.items()}
+    swa.copy_to(avg)
+    for k, trace in rec.trace.items():  # trace[i] = parameters after step i
+        np.testing.assert_allclose(avg[k], trace[4:].mean(axis=0), rtol=1e-12, atol=1e-15)
+        e = trace[2].copy()  # the first averaged iterate is copied (AveragedModel); then θ̄ ← ½θ̄ + ½θ
+        for i in (4, 6, 8):
+            e = 0.5 * e + 0.5 * trace[i]
+        ema_avg = {k2: np.zeros_like(v) for k2, v in net.params.items()}
+        ema.copy_to(ema_avg)
+        np.testing.assert_allclose(ema_avg[k], e, rtol=1e-12, atol=1e-15)
+    swa.copy_to(net)
+    for k in net.params:
+        np.testing.assert_allclose(net.params[k], avg[k], rtol=0, atol=0)
+
+
+def test_averages_by_hand_and_bad_arguments():
+    ema, pol = averaging.EMA(decay=0.9), averaging.PolyakAverage()
+    for theta in (1.0, 2.0, 6.0):
+        ema.update({"w": np.array([theta])})
+        pol.update({"w": np.array([theta])})
+    np.testing.assert_allclose(ema.average["w"], [0.9 * (0.9 * 1.0 + 0.1 * 2.0) + 0.1 * 6.0])
+    np.testing.assert_allclose(pol.average["w"], [3.0])
+    with pytest.raises(ValueError, match="decay"):
+        averaging.EMA(decay=1.0)
+    with pytest.raises(ValueError, match="start"):
+        averaging.PolyakAverage(start=-1)
+    with pytest.raises(RuntimeError, match="nothing"):
+        averaging.EMA().copy_to({"w": np.zeros(1)})
+    with pytest.raises(ValueError, match="keys"):
+        pol.update({"v": np.zeros(1)})
+
+
+def test_float32_fit_keeps_float32_in_step_loss_and_state():
+    X, y = small_problem()
+    X = X.astype(np.float32)
+    rng = np.random.default_rng(0)
+    net = Sequential([layers.Dense(2, 8, "he_normal", rng, dtype=np.float32), layers.ReLU(),
+                      layers.Dense(8, 3, rng=rng, dtype=np.float32)])
+    opt = optim.Adam(0.01)
+    ema = averaging.EMA(0.9)
+    train.fit(net, losses.SoftmaxCrossEntropy(), opt, X, y, epochs=2, batch_size=16, rng=0, clip_norm=1.0,
+              callbacks=[ema])
+    assert net.flat_params.dtype == np.float32 and net.flat_grads.dtype == np.float32
+    assert all(v.dtype == np.float32 for s in opt.state.values() for v in s.values())
+    assert ema.average["model"].dtype == np.float32
+    loss = losses.SoftmaxCrossEntropy()
+    loss.forward(net.forward(X[:5], training=True), y[:5])
+    assert loss.backward().dtype == np.float32

@@ -46,10 +46,11 @@ class Layer:
         raise NotImplementedError
 
     def rebind(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
-        """Make ``param``/``grad`` (already holding the values) the arrays behind ``key``.
+        """Use ``param`` and ``grad`` as the arrays of parameter ``key`` from now on.
 
-        A container that moves the parameters into one flat buffer calls this with views
-        into that buffer; the layer then reads and writes those arrays.
+        :class:`lib.model.Sequential` calls this with views into its flat buffers, after
+        copying the current values in; a container layer (:class:`Residual`) overrides it
+        to route ``"i.name"`` keys to its inner layers. An unknown key is a KeyError.
         """
         if key not in self.params:
             raise KeyError(f"key must be one of {sorted(self.params)} for {self!r}, got {key!r}")

@@ -1,0 +1,229 @@
+"""The statistics behind every comparison in the book.
+
+A result is a mean over seeds with a 95 % Student-t interval ({eq}`eq-mean-ci`), and two
+methods run on the same seeds are compared by the interval of their paired differences
+({eq}`eq-paired-ci`). :func:`compare` turns such a comparison into the sentence a chapter
+glues, and :func:`claim` checks that the sentence a chapter states still follows from the
+numbers, so that a claim that stops holding fails the notebook tests by name.
+
+The verdict follows the interval: "A is higher" only when the whole interval lies above
+zero, "lower" when it lies below, otherwise "no detectable difference", reported with the
+interval (which says how large a difference the experiment could have missed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_fraction
+
+VERDICTS = ("higher", "lower", "none")
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b), by its continued fraction
+    (Lentz's method, as in Numerical Recipes §6.4)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    if x > (a + 1.0) / (a + b + 2.0):  # the fraction converges fast only below this point
+        return 1.0 - _betainc(b, a, 1.0 - x)
+    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                 + a * math.log(x) + b * math.log1p(-x))
+    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    f = d
+    for m in range(1, 500):
+        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + num * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + num / c
+            c = c if abs(c) > tiny else tiny
+            f *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return math.exp(log_front) * f / a
+
+
+def t_cdf(t: float, df: int) -> float:
+    """P(T ≤ t) for Student's t with ``df`` degrees of freedom: 1 − ½ I_{ν/(ν+t²)}(ν/2, ½)."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(q: float, df: int) -> float:
+    """The q-quantile of Student's t with ``df`` degrees of freedom (equals
+    ``scipy.stats.t.ppf``), found by bisection on :func:`t_cdf`; lib stays NumPy-only."""
+    q = check_fraction("q", q, closed_left=False)
+    if isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 1:
+        raise ValueError(f"df must be an integer >= 1, got {df!r}")
+    if q < 0.5:
+        return -t_quantile(1.0 - q, df)
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < q:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if t_cdf(mid, df) < q else (lo, mid)
+        if hi - lo < 1e-14 * max(1.0, hi):
+            break
+    return 0.5 * (lo + hi)
+
+
+def _samples(name: str, x: object, *, min_size: int = 2) -> np.ndarray:
+    """``x`` as a 1-D float64 array of at least ``min_size`` finite values."""
+    if isinstance(x, str | bytes):
+        raise TypeError(f"{name} must be a sequence of numbers, got a string {x!r}")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({x!r})")
+    arr = arr.astype(np.float64).reshape(-1) if arr.ndim <= 1 else None
+    if arr is None:
+        raise ValueError(f"{name} must be 1-D (one value per seed), got shape {np.shape(x)}")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must hold at least {min_size} values (one per seed) for an "
+                         f"interval, got {arr.size}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf ({arr.tolist()}); a diverged run must be "
+                         "handled before it is averaged")
+    return arr
+
+
+def _level(level: float) -> float:
+    level = check_fraction("level", level, closed_left=False)
+    return level
+
+
+def mean_ci(x: object, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``x`` with its Student-t confidence interval (Implements {eq}`eq-mean-ci`).
+
+    x̄ ± t_{(1+level)/2, n−1} · s / √n with s the sample standard deviation (ddof = 1).
+    Returns ``(mean, low, high)``; equals ``scipy.stats.t.interval(level, n − 1, x̄,
+    s/√n)``. With zero spread the interval is the single point x̄.
+    """
+    arr = _samples("x", x)
+    level = _level(level)
+    n = arr.size
+    mean = float(arr.mean())
+    se = float(arr.std(ddof=1)) / math.sqrt(n)
+    half = t_quantile(0.5 + level / 2, n - 1) * se
+    return mean, mean - half, mean + half
+
+
+def paired_ci(a: object, b: object, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of the paired differences a − b with its t interval (Implements {eq}`eq-paired-ci`).
+
+    ``a[i]`` and ``b[i]`` must come from the same seed i (same initial weights, same batch
+    order). Returns ``(mean of a − b, low, high)``; equals
+    ``scipy.stats.ttest_rel(a, b).confidence_interval(level)``.
+    """
+    a_arr, b_arr = _samples("a", a), _samples("b", b)
+    if a_arr.shape != b_arr.shape:
+        raise ValueError(f"a and b must hold one value per seed for the same seeds, got "
+                         f"{a_arr.size} and {b_arr.size} values")
+    return mean_ci(a_arr - b_arr, level)
+
+
+def std(x: object) -> float:
+    """Sample standard deviation with ddof = 1 (the spread of one run around the mean)."""
+    return float(_samples("x", x).std(ddof=1))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A paired comparison of ``a`` against ``b`` over the same seeds, on a display scale.
+
+    ``mean``, ``low`` and ``high`` are the mean difference a − b and its interval,
+    multiplied by ``scale`` (100 turns accuracies into percentage points).
+    """
+
+    a: str
+    b: str
+    mean: float
+    low: float
+    high: float
+    n: int
+    level: float = 0.95
+    unit: str = "points"
+    fmt: str = ".1f"
+
+    @property
+    def verdict(self) -> str:
+        """"higher" (interval above 0), "lower" (below 0) or "none" (it contains 0)."""
+        if self.low > 0:
+            return "higher"
+        if self.high < 0:
+            return "lower"
+        return "none"
+
+    def interval(self) -> str:
+        """The interval as text, e.g. "95 % CI 0.4 to 2.0"."""
+        f = self.fmt
+        return f"{self.level * 100:g} % CI {self.low:{f}} to {self.high:{f}}"
+
+    def sentence(self, measure: str = "") -> str:
+        """The verdict in words, e.g. "A is higher than B by 1.2 points (95 % CI 0.4 to 2.0,
+        5 paired seeds)" or "no detectable difference between A and B: 0.1 points (95 % CI
+        −0.3 to 0.5, 5 paired seeds)". ``measure`` names what is compared ("test accuracy")."""
+        f, what = self.fmt, f" in {measure}" if measure else ""
+        tail = f"({self.interval()}, {self.n} paired seeds)"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.verdict == "none":
+            return (f"no detectable difference between {self.a} and {self.b}{what}: "
+                    f"{self.mean:{f}}{unit} {tail}")
+        size = abs(self.mean)
+        return f"{self.a} is {self.verdict} than {self.b}{what} by {size:{f}}{unit} {tail}"
+
+    def __str__(self) -> str:
+        return self.sentence()
+
+
+def compare(a: object, b: object, names: tuple[str, str] = ("A", "B"), *, level: float = 0.95,
+            scale: float = 1.0, unit: str = "", fmt: str = ".3g") -> Comparison:
+    """Compare ``a`` with ``b`` paired by seed (Implements {eq}`eq-paired-ci`).
+
+    ``scale`` and ``unit`` set how the difference is reported: ``scale=100,
+    unit="points", fmt=".1f"`` for accuracies. The verdict is read off the interval only.
+    """
+    if not (isinstance(names, tuple | list) and len(names) == 2 and all(isinstance(s, str) for s in names)):
+        raise TypeError(f"names must be a pair of strings (name of a, name of b), got {names!r}")
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale) or scale <= 0:
+        raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
+    mean, low, high = paired_ci(a, b, level)
+    return Comparison(names[0], names[1], mean * scale, low * scale, high * scale,
+                      n=int(np.size(a)), level=level, unit=unit, fmt=fmt)
+
+
+class ClaimError(AssertionError):
+    """A sentence of the book no longer follows from the numbers it is built on."""
+
+
+def claim(statement: str, comparison: Comparison | None = None, expected: str | None = None, *,
+          holds: bool | None = None) -> None:
+    """Check a claim the prose makes; raise :class:`ClaimError` naming it when it fails.
+
+    Either ``comparison`` with the ``expected`` verdict ("higher", "lower" or "none"), or a
+    boolean ``holds`` computed by the caller (for claims that are not a paired comparison,
+    e.g. "every seed diverged"). Used in the check cell after an experiment, so that the
+    notebook tests fail with the claim's own words when new numbers stop supporting it.
+    """
+    if not isinstance(statement, str) or not statement:
+        raise TypeError(f"statement must be a non-empty string (the claim in words), got {statement!r}")
+    if comparison is not None:
+        if holds is not None:
+            raise TypeError("pass either comparison (with expected) or holds, not both")
+        if expected not in VERDICTS:
+            raise ValueError(f"expected must be one of {VERDICTS}, got {expected!r}")
+        if comparison.verdict != expected:
+            raise ClaimError(f"claim no longer holds: {statement!r} expects verdict {expected!r}, "
+                             f"but the numbers say: {comparison.sentence()}")
+        return
+    if not isinstance(holds, bool | np.bool_):
+        raise TypeError(f"holds must be a bool (or pass comparison and expected), got {holds!r}")
+    if not holds:
+        raise ClaimError(f"claim no longer holds: {statement!r}")

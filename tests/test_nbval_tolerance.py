@@ -1,0 +1,68 @@
+"""The notebook comparison rule (tests/nbval_tolerance.py) on hand-made outputs."""
+
+import nbformat
+import pytest
+from nbval_tolerance import _last_digit_unit, cell_tolerance, tokens_match
+
+
+@pytest.mark.parametrize(("token", "unit"), [("0.870", 1e-3), ("12", None), ("6.27e+03", 10.0),
+                                             ("1e-05", 1e-5), ("−0.5", 0.1), ("3.", 1.0)])
+def test_last_digit_unit(token, unit):
+    assert _last_digit_unit(token) == (pytest.approx(unit) if unit else None)
+
+
+def test_text_must_match_exactly():
+    ok, reason = tokens_match("loss 0.123 after 5 epochs", "loss 0.123 after 5 epoch")
+    assert not ok and "text differs" in reason
+
+
+def test_equal_strings_match():
+    assert tokens_match("η=0.3: 0.870", "η=0.3: 0.870") == (True, "")
+
+
+def test_rounding_boundary_allows_one_unit_only():
+    assert tokens_match("0.124", "0.123")[0]
+    assert not tokens_match("0.125", "0.123")[0]
+    assert tokens_match("6.27e+03", "6.28e+03")[0]
+    assert not tokens_match("6.27e+03", "1.18e+04")[0]
+
+
+def test_integers_are_exact_without_a_tolerance():
+    ok, reason = tokens_match("7 epochs", "8 epochs")
+    assert not ok and "stored 7, now 8" in reason
+
+
+def test_stated_tolerance_admits_training_noise_and_catches_changes():
+    assert tokens_match("acc 0.712 ± 0.010", "acc 0.705 ± 0.012", rtol=0.05, atol=0.005)[0]
+    assert not tokens_match("acc 0.712", "acc 0.650", rtol=0.05, atol=0.005)[0]
+    assert tokens_match("7 epochs", "8 epochs", rtol=0.2)[0]
+
+
+def test_number_count_must_agree():
+    ok, reason = tokens_match("0.1 0.2", "0.1")
+    assert not ok and "numbers of numbers" in reason
+
+
+def test_identifiers_and_versions_are_text():
+    # digits inside words are text: "W1" against "W2" is a text difference
+    assert not tokens_match("layer W1", "layer W2", rtol=1.0, atol=1.0)[0]
+    assert not tokens_match("conv3d", "conv2d", rtol=1.0, atol=1.0)[0]
+
+
+def test_png_payloads_are_masked():
+    a = '<img src="data:image/png;base64,iVBORw0KGgoAAAAN1234+/=">'
+    b = '<img src="data:image/png;base64,iVBORw0KGgoBBBBBxyz==">'
+    assert tokens_match(a, b)[0]
+
+
+def test_nan_and_inf_compare_as_text():
+    assert tokens_match("loss nan", "loss nan")[0]
+    assert not tokens_match("loss nan", "loss 0.5", rtol=1.0)[0]
+
+
+def test_cell_tolerance_reads_metadata():
+    cell = nbformat.v4.new_code_cell("x", metadata={"tolerance": {"rtol": 0.05, "atol": 0.01}})
+    assert cell_tolerance(cell) == (0.05, 0.01)
+    assert cell_tolerance(nbformat.v4.new_code_cell("x")) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="tolerance"):
+        cell_tolerance(nbformat.v4.new_code_cell("x", metadata={"tolerance": {"rtol": -1}}))
