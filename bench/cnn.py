@@ -82,13 +82,14 @@ def lib_epochs(model, opt, X, y, epochs: int, seed: int) -> list[tuple[float, fl
     """(cpu, wall) seconds of each epoch of lib's loop."""
     loss = SoftmaxCrossEntropy()
     rng = np.random.default_rng(seed)
+    flat_params, flat_grads = model.flat()  # one Adam step over one array, as lib.train.fit does
     times = []
     for _ in range(epochs):
         c0, w0 = time.process_time(), time.perf_counter()
         for Xb, yb in minibatches(X, y, BATCH, rng):
             loss.forward(model.forward(Xb, training=True), yb)
             model.backward(loss.backward())
-            opt.step(model.params, model.grads)
+            opt.step(flat_params, flat_grads)
         times.append((time.process_time() - c0, time.perf_counter() - w0))
     return times
 
