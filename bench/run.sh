@@ -15,4 +15,5 @@ if [ ! -f "$STAMP" ] || [ requirements.txt -nt "$STAMP" ] || [ bench/requirement
     "$VENV/bin/pip" install --quiet -r requirements.txt -r bench/requirements.txt
     touch "$STAMP"
 fi
-exec "$VENV/bin/python" bench/run.py "$@"
+# BENCH=cnn bash bench/run.sh [options] runs bench/cnn.py (the MNIST-1D CNN against PyTorch) instead
+exec "$VENV/bin/python" "bench/${BENCH:-run}.py" "$@"

@@ -74,22 +74,28 @@ def _mnist1d_raw() -> dict:
         random.setstate(py_state)
 
 
-def load_mnist1d(val_size: int = 1000) -> DataSplits:
+def load_mnist1d(val_size: int = 1000, *, channels: bool = False) -> DataSplits:
     """MNIST-1D (Greydanus, 2020), generated offline with the package's default arguments.
 
     The published split has 4000 training and 1000 test sequences of length 40; the last
     ``val_size`` training sequences become the validation set. A logistic regression
     reaches about 32 % test accuracy and an MLP about 68 %, so optimisers, initialisations
-    and normalisation visibly differ on it.
+    and normalisation visibly differ on it. The inputs have shape (n, 40); with
+    ``channels=True`` they have shape (n, 1, 40), the (batch, channels, length) layout
+    of :class:`lib.layers.Conv1D` (a view of the same numbers, one channel).
     """
     val_size = check_int("val_size", val_size, minimum=0)
+    if not isinstance(channels, bool | np.bool_):
+        raise TypeError(f"channels must be True or False, got {channels!r}")
     d = _mnist1d_raw()
     X, y = d["x"].astype(np.float64), d["y"].astype(np.int64)
+    X_test = d["x_test"].astype(np.float64)
     if val_size >= len(X):
         raise ValueError(f"val_size must be < {len(X)} (the training set's size), got {val_size}")
+    if channels:
+        X, X_test = X[:, None, :], X_test[:, None, :]
     cut = len(X) - val_size
-    return DataSplits(X[:cut], y[:cut], X[cut:], y[cut:],
-                      d["x_test"].astype(np.float64), d["y_test"].astype(np.int64))
+    return DataSplits(X[:cut], y[:cut], X[cut:], y[cut:], X_test, d["y_test"].astype(np.int64))
 
 
 def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, *,

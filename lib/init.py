@@ -1,5 +1,10 @@
 """Weight initialisers: ``f(fan_in, fan_out, rng) -> W`` with ``W.shape == (fan_in, fan_out)``.
 
+Every initialiser also takes ``shape=``: the variance still follows from fan_in and
+fan_out, but W gets that shape — how a convolution kernel of shape
+(out_channels, in_channels, k) is drawn, with :func:`kernel_fans` giving its fans
+(fan_in = in_channels·k, fan_out = out_channels·k) and :func:`kernel` doing both.
+
 All normal variants are plain (untruncated) normals. Keras draws from a normal truncated
 at two standard deviations and rescales it so the variance still matches; the chapter on
 initialisation explains the difference.
@@ -21,8 +26,16 @@ def _fans(fan_in: int, fan_out: int) -> tuple[int, int]:
     return check_int("fan_in", fan_in), check_int("fan_out", fan_out)
 
 
+def _shape(fan_in: int, fan_out: int, shape: tuple[int, ...] | None) -> tuple[int, ...]:
+    if shape is None:
+        return (fan_in, fan_out)
+    if not isinstance(shape, tuple | list) or not shape:
+        raise TypeError(f"shape must be a non-empty tuple of integers, got {shape!r}")
+    return tuple(check_int(f"shape[{i}]", d) for i, d in enumerate(shape))
+
+
 def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
-          *, dtype: type = np.float64) -> np.ndarray:
+          *, shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """All-zero weights, W = 0 (Implements {eq}`eq-init-zero` with c = 0; shows the symmetry problem).
 
     ``rng`` is not used; it is accepted (and checked when given) so that every initialiser
@@ -31,11 +44,12 @@ def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = Non
     fan_in, fan_out = _fans(fan_in, fan_out)
     if rng is not None:
         check_rng("rng", rng)
-    return np.zeros((fan_in, fan_out), dtype=dtype)
+    return np.zeros(_shape(fan_in, fan_out, shape), dtype=dtype)
 
 
 def constant(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
-             *, value: float = 0.0, dtype: type = np.float64) -> np.ndarray:
+             *, value: float = 0.0, shape: tuple[int, ...] | None = None,
+             dtype: type = np.float64) -> np.ndarray:
     """Every weight equal to one constant, W_ij = c with c = ``value`` (Implements {eq}`eq-init-zero`).
 
     Any constant leaves all units of a layer identical, so they receive identical gradients
@@ -48,75 +62,77 @@ def constant(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = 
         raise TypeError(f"value must be a real number, got {value!r} ({type(value).__name__})")
     if not np.isfinite(value):
         raise ValueError(f"value must be a finite number, got {value!r}")
-    return np.full((fan_in, fan_out), float(value), dtype=dtype)
+    return np.full(_shape(fan_in, fan_out, shape), float(value), dtype=dtype)
 
 
 def normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, std: float = 0.01,
-           dtype: type = np.float64) -> np.ndarray:
+           shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ N(0, σ²) with a fixed σ = ``std`` (Implements {eq}`eq-init-normal`)."""
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _normal(check_positive("std", std), fan_in, fan_out, rng, dtype)
+    return _normal(check_positive("std", std), fan_in, fan_out, rng, dtype, shape)
 
 
-def _uniform(limit: float, fan_in: int, fan_out: int, rng, dtype) -> np.ndarray:
+def _uniform(limit: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
+    size = _shape(fan_in, fan_out, shape)
     rng = check_rng("rng", rng)
-    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype, copy=False)
+    return rng.uniform(-limit, limit, size=size).astype(dtype, copy=False)
 
 
-def _normal(std: float, fan_in: int, fan_out: int, rng, dtype) -> np.ndarray:
+def _normal(std: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
+    size = _shape(fan_in, fan_out, shape)
     rng = check_rng("rng", rng)
-    return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype, copy=False)
+    return (std * rng.standard_normal(size)).astype(dtype, copy=False)
 
 
 def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-                   dtype: type = np.float64) -> np.ndarray:
+                   shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ U(−r, r), r = √(6 / (fan_in + fan_out)), so Var W = 2 / (fan_in + fan_out).
 
     Implements {eq}`eq-init-glorot` (Glorot & Bengio, 2010).
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _uniform(np.sqrt(6.0 / (fan_in + fan_out)), fan_in, fan_out, rng, dtype)
+    return _uniform(np.sqrt(6.0 / (fan_in + fan_out)), fan_in, fan_out, rng, dtype, shape)
 
 
 def glorot_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-                  dtype: type = np.float64) -> np.ndarray:
+                  shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ N(0, σ²), σ² = 2 / (fan_in + fan_out). Implements {eq}`eq-init-glorot`."""
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _normal(np.sqrt(2.0 / (fan_in + fan_out)), fan_in, fan_out, rng, dtype)
+    return _normal(np.sqrt(2.0 / (fan_in + fan_out)), fan_in, fan_out, rng, dtype, shape)
 
 
 def he_uniform(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-               dtype: type = np.float64) -> np.ndarray:
+               shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ U(−r, r), r = √(6 / fan_in), so Var W = 2 / fan_in.
 
     Implements {eq}`eq-init-he` (He et al., 2015).
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _uniform(np.sqrt(6.0 / fan_in), fan_in, fan_out, rng, dtype)
+    return _uniform(np.sqrt(6.0 / fan_in), fan_in, fan_out, rng, dtype, shape)
 
 
 def he_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-              dtype: type = np.float64) -> np.ndarray:
+              shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ N(0, σ²), σ² = 2 / fan_in. Implements {eq}`eq-init-he`."""
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _normal(np.sqrt(2.0 / fan_in), fan_in, fan_out, rng, dtype)
+    return _normal(np.sqrt(2.0 / fan_in), fan_in, fan_out, rng, dtype, shape)
 
 
 def lecun_uniform(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-                  dtype: type = np.float64) -> np.ndarray:
+                  shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ U(−r, r), r = √(3 / fan_in), so Var W = 1 / fan_in.
 
     Implements {eq}`eq-init-lecun` (LeCun et al., 1998).
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _uniform(np.sqrt(3.0 / fan_in), fan_in, fan_out, rng, dtype)
+    return _uniform(np.sqrt(3.0 / fan_in), fan_in, fan_out, rng, dtype, shape)
 
 
 def lecun_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
-                 dtype: type = np.float64) -> np.ndarray:
+                 shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
     """W_ij ~ N(0, σ²), σ² = 1 / fan_in. Implements {eq}`eq-init-lecun`."""
     fan_in, fan_out = _fans(fan_in, fan_out)
-    return _normal(np.sqrt(1.0 / fan_in), fan_in, fan_out, rng, dtype)
+    return _normal(np.sqrt(1.0 / fan_in), fan_in, fan_out, rng, dtype, shape)
 
 
 INITIALIZERS: dict[str, Initializer] = {
@@ -124,6 +140,37 @@ INITIALIZERS: dict[str, Initializer] = {
     for f in (zeros, constant, normal, glorot_uniform, glorot_normal, he_uniform, he_normal,
               lecun_uniform, lecun_normal)
 }
+
+
+def kernel_fans(shape: tuple[int, ...]) -> tuple[int, int]:
+    """(fan_in, fan_out) of a kernel of shape (out_channels, in_channels, *receptive field).
+
+    fan_in = in_channels · r, fan_out = out_channels · r with r the product of the
+    receptive-field sizes (k for a 1-D kernel): the number of inputs that feed one output
+    and of outputs one input feeds. Same as PyTorch's
+    ``torch.nn.init._calculate_fan_in_and_fan_out`` (2.x) for tensors with ≥ 3 axes.
+    (A dense ``W`` of lib has shape (n_in, n_out): its fans are simply the two sizes.)
+    """
+    if not isinstance(shape, tuple | list) or len(shape) < 3:
+        raise ValueError(f"shape must be (out_channels, in_channels, k, ...) with at least 3 axes, got {shape!r}")
+    dims = [check_int(f"shape[{i}]", d) for i, d in enumerate(shape)]
+    r = int(np.prod(dims[2:]))
+    return dims[1] * r, dims[0] * r
+
+
+def kernel(init: str | Initializer, shape: tuple[int, ...], rng: np.random.Generator | int | None, *,
+           dtype: type = np.float64) -> np.ndarray:
+    """A convolution kernel of ``shape`` drawn by ``init`` with the fans of :func:`kernel_fans`.
+
+    Calls ``f(fan_in, fan_out, rng, shape=shape, dtype=dtype)``; e.g. He normal gives
+    W ~ N(0, 2/(in_channels·k)) (Implements {eq}`eq-init-he` with the kernel's fan-in).
+    """
+    f = get(init)
+    fan_in, fan_out = kernel_fans(shape)
+    W = np.asarray(f(fan_in, fan_out, rng, shape=tuple(shape), dtype=dtype), dtype=dtype)
+    if W.shape != tuple(shape):
+        raise ValueError(f"init returned shape {W.shape}, expected {tuple(shape)}")
+    return W
 
 
 def get(init: str | Initializer) -> Initializer:

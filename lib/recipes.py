@@ -12,8 +12,11 @@ Chapter 9 collects the defaults the earlier chapters measured into two recipes:
   Dense → SELU → AlphaDropout ({eq}`eq-selu`, {eq}`eq-alpha-dropout`), no batch
   normalisation, trained the same way.
 
-The networks are built from :func:`lib.diagnostics.dense_stack` and trained by
-:func:`lib.train.fit`; this module only fixes the choices.
+The dense networks are built from :func:`lib.diagnostics.dense_stack`; the convolutional
+one for sequences (:func:`conv_network`, the default recipe carried over to Conv1D
+blocks) from :mod:`lib.layers`; all are trained by :func:`lib.train.fit`, and
+:func:`fit_recipe` and :func:`range_test_peak` take any of them. This module only fixes
+the choices.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import numpy as np
 
 from ._checks import check_fraction, check_int, check_nonnegative, check_positive, check_rng
 from .diagnostics import dense_stack
-from .layers import SELU, AlphaDropout, Layer
+from .layers import SELU, AlphaDropout, BatchNorm, Conv1D, Dense, Flatten, GroupNorm, Layer, MaxPool1D, ReLU
 from .losses import SoftmaxCrossEntropy
 from .model import Sequential
 from .optim import Adam
@@ -74,6 +77,55 @@ def self_normalizing_network(n_in: int, n_out: int, rng: np.random.Generator | i
         layers.append(layer)
         if isinstance(layer, SELU) and p > 0:
             layers.append(AlphaDropout(p, next(streams)))
+    return Sequential(layers)
+
+
+def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Generator | int, *,
+                 channels: int = 32, depth: int = 3, kernel_size: int = 5, norm: str | None = "batch",
+                 groups: int = 8, dtype: type = np.float64) -> Sequential:
+    """The default recipe for sequences (batch, in_channels, length): ``depth`` blocks
+    Conv1D(He normal) → norm → ReLU, a MaxPool1D(2) after every block but the last, then
+    Flatten → Dense(n_out).
+
+    Implements the composition of {eq}`eq-conv1d` (``kernel_size`` k, stride 1, padding
+    ⌊k/2⌋, so an odd k keeps the length), {eq}`eq-init-he` with the kernel's fan-in
+    C_in·k, the normalisation, {eq}`eq-relu`, {eq}`eq-maxpool1d` (halving the length)
+    and {eq}`eq-dense` for the logits. ``norm``: ``"batch"`` (BatchNorm per channel over
+    batch and length, {eq}`eq-bn-normalize`, {eq}`eq-bn-affine`), ``"group"``
+    (GroupNorm with ``groups`` groups, {eq}`eq-groupnorm`), ``"layer"`` (GroupNorm with
+    one group: every sample normalised over all its channels and positions) or ``None``.
+    With the defaults on MNIST-1D (1 × 40): 40 → 20 → 10 positions, 32·10 features into
+    the output layer. ``dtype`` is passed to every layer (``np.float32`` for speed).
+    """
+    c_in = check_int("in_channels", in_channels)
+    length = check_int("length", length)
+    n_out = check_int("n_out", n_out)
+    channels = check_int("channels", channels)
+    depth = check_int("depth", depth)
+    k = check_int("kernel_size", kernel_size)
+    if norm not in ("batch", "group", "layer", None):
+        raise ValueError(f"norm must be 'batch', 'group', 'layer' or None, got {norm!r}")
+    if norm == "group" and channels % check_int("groups", groups):
+        raise ValueError(f"groups must divide channels, got groups={groups} and channels={channels}")
+    rng = check_rng("rng", rng)
+    layers: list[Layer] = []
+    for i in range(depth):
+        conv = Conv1D(c_in if i == 0 else channels, channels, k, padding=k // 2, init="he_normal", rng=rng,
+                      dtype=dtype)
+        length = conv.output_length(length)
+        layers.append(conv)
+        if norm == "batch":
+            layers.append(BatchNorm(channels, dtype=dtype))
+        elif norm is not None:
+            layers.append(GroupNorm(groups if norm == "group" else 1, channels, dtype=dtype))
+        layers.append(ReLU())
+        if i < depth - 1:
+            if length < 2:
+                raise ValueError(f"length is too short for depth={depth}: {length} position(s) left before "
+                                 f"pooling block {i}")
+            layers.append(MaxPool1D(2))
+            length //= 2
+    layers += [Flatten(), Dense(channels * length, n_out, init="he_normal", rng=rng, dtype=dtype)]
     return Sequential(layers)
 
 

@@ -284,3 +284,50 @@ def test_property_gradcheck(shape, log_scale, seed):
     h = 1e-5 * 10.0**log_scale  # x̂ is scale-invariant: step in proportion to the input scale
     # (R, drawn with another seed than x, must not lie in span{1, x̂}: there ∂L/∂x vanishes)
     assert check_layer(random_bn(shape[1], seed), x, training=True, rng=seed + 1, h=h) < 1e-6
+
+
+# --- bad input (issue 20) --------------------------------------------------------------
+
+@given(value=st.floats(-1e6, 1e6, allow_nan=False, width=32), n=st.integers(2, 300),
+       three_d=st.booleans())
+def test_property_constant_feature_gives_exactly_zero_in_float32(value, n, three_d):
+    """A constant feature has x − μ_B = 0 exactly: the mean is taken of deviations from a sample."""
+    rng = np.random.default_rng(n)
+    shape = (n, 2, 3) if three_d else (n, 2)
+    x = rng.normal(size=shape).astype(np.float32)
+    x[:, 0] = np.float32(value)
+    bn = BatchNorm(2, dtype=np.float32)
+    bn.params["beta"][...] = [0.25, 0.0]
+    y = bn.forward(x, training=True)
+    assert np.all(y[:, 0] == np.float32(0.25))
+    np.testing.assert_allclose(bn.buffers["running_mean"][0], 0.1 * np.float32(value), rtol=1e-6)
+
+
+def test_constant_feature_at_large_magnitude_float32():
+    x = np.full((100, 1), 1000.1, dtype=np.float32)
+    assert np.all(BatchNorm(1, dtype=np.float32).forward(x, training=True) == 0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5)])
+def test_nan_batch_does_not_poison_running_statistics(bad, shape):
+    rng = np.random.default_rng(0)
+    bn = BatchNorm(3)
+    bn.forward(rng.normal(size=shape), training=True)
+    before = {k: v.copy() for k, v in bn.buffers.items()}
+    x = rng.normal(size=shape)
+    x[(1,) * len(shape)] = bad
+    with pytest.raises(ValueError, match=r"NaN or inf.*running statistics were left unchanged"):
+        bn.forward(x, training=True)
+    for k, v in bn.buffers.items():
+        np.testing.assert_array_equal(v, before[k])
+    bn.forward(rng.normal(size=shape), training=True)  # still usable
+    assert all(np.all(np.isfinite(v)) for v in bn.buffers.values())
+
+
+def test_variance_is_the_mean_of_squared_deviations_not_a_difference_of_moments():
+    """At a large offset E[x²] − E[x]² cancels catastrophically; lib's variance does not."""
+    x = (1e4 + np.array([[-1.0], [0.0], [1.0], [2.0]])).astype(np.float32)
+    bn = BatchNorm(1, dtype=np.float32, momentum=0.0)
+    bn.forward(x, training=True)
+    np.testing.assert_allclose(bn.buffers["running_var"], [1.25], rtol=1e-6)

@@ -374,3 +374,52 @@ def test_explorer_builds_and_static_view_draws():
 def test_dense_accepts_a_partial_initialiser():
     net = Sequential([layers.Dense(4, 3, functools.partial(init.constant, value=0.2), 0)])
     assert np.all(net.params["0.W"] == 0.2)
+
+
+# ---------------------------------------------------------------- convolution kernels
+
+
+@pytest.mark.parametrize(("shape", "fans"), [((5, 3, 7), (21, 35)), ((32, 1, 5), (5, 160)), ((4, 2, 3, 3), (18, 36))])
+def test_kernel_fans_are_channels_times_receptive_field(shape, fans):
+    """PyTorch's _calculate_fan_in_and_fan_out: fan_in = in·k, fan_out = out·k (tests/data fixture too)."""
+    assert init.kernel_fans(shape) == fans
+
+
+def test_kernel_fans_equal_torch():
+    from pathlib import Path
+
+    fix = np.load(Path(__file__).parent / "data" / "torch_fixtures.npz")
+    shape = tuple(int(v) for v in fix["fans_shape"])
+    assert init.kernel_fans(shape) == (int(fix["fans_fan_in"]), int(fix["fans_fan_out"]))
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_kernel_variance_follows_the_kernel_fans(name):
+    shape = (64, 40, 5)
+    W = init.kernel(name, shape, np.random.default_rng(0))
+    fan_in, fan_out = 200, 320
+    assert W.shape == shape and W.dtype == np.float64
+    var = VARIANCE[name](fan_in, fan_out)
+    assert abs(W.var() / var - 1) < 0.05
+    if name in BOUND:
+        assert np.abs(W).max() <= BOUND[name](fan_in, fan_out)
+
+
+@pytest.mark.parametrize("name", [*RANDOM, "zeros", "constant"])
+def test_shape_keyword_keeps_the_fans_variance_and_dtype(name):
+    W = init.INITIALIZERS[name](10, 20, 0, shape=(4, 5, 6), dtype=np.float32)
+    assert W.shape == (4, 5, 6) and W.dtype == np.float32
+    default = init.INITIALIZERS[name](10, 20, 0)
+    assert default.shape == (10, 20)  # DESIGN's f(fan_in, fan_out, rng) -> W is unchanged
+
+
+@pytest.mark.parametrize(("shape", "exc"), [((3, 4), ValueError), ((3, 0, 2), ValueError), ((3, 2.0, 2), TypeError),
+                                            (5, ValueError)])
+def test_kernel_rejects_bad_shapes(shape, exc):
+    with pytest.raises(exc, match="shape"):
+        init.kernel("he_normal", shape, 0)
+
+
+def test_kernel_checks_what_a_callable_returns():
+    with pytest.raises(ValueError, match="init returned shape"):
+        init.kernel(lambda i, o, rng, *, shape, dtype: np.zeros((i, o)), (2, 3, 4), 0)

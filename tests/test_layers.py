@@ -4,6 +4,7 @@ Dropout, AlphaDropout and BatchNorm have their own test files.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -278,3 +279,177 @@ def test_reprs_name_the_configuration():
     assert repr(layers.Dense(3, 4, "he_normal", rng=0)) == "Dense(3, 4, init='he_normal')"
     assert repr(layers.LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
     assert repr(layers.ReLU()) == "ReLU()" and repr(layers.SELU()) == "SELU()"
+
+
+# ---------------------------------------------------------------- bad input over every layer (issue 20)
+
+def _every_layer(dtype=np.float64):
+    """name -> (factory, shape of a valid input); the factory seeds everything, so two calls agree."""
+    f32 = {"dtype": dtype}
+    return {
+        "Dense": (lambda: layers.Dense(3, 4, rng=0, **f32), (5, 3)),
+        "ReLU": (layers.ReLU, (5, 3)),
+        "LeakyReLU": (lambda: layers.LeakyReLU(0.5), (5, 3)),
+        "ELU": (layers.ELU, (5, 3)),
+        "SELU": (layers.SELU, (5, 3)),
+        "Sigmoid": (layers.Sigmoid, (5, 3)),
+        "Tanh": (layers.Tanh, (5, 3)),
+        "Dropout": (lambda: layers.Dropout(0.3, rng=0), (5, 3)),
+        "AlphaDropout": (lambda: layers.AlphaDropout(0.3, rng=0), (5, 3)),
+        "BatchNorm": (lambda: layers.BatchNorm(3, **f32), (5, 3)),
+        "BatchNorm3d": (lambda: layers.BatchNorm(3, **f32), (4, 3, 6)),
+        "LayerNorm": (lambda: layers.LayerNorm(6, **f32), (4, 3, 6)),
+        "GroupNorm": (lambda: layers.GroupNorm(3, 3, **f32), (4, 3, 6)),
+        "Conv1D": (lambda: layers.Conv1D(3, 2, 3, padding=1, rng=0, **f32), (4, 3, 6)),
+        "MaxPool1D": (lambda: layers.MaxPool1D(2), (4, 3, 6)),
+        "GlobalAvgPool1D": (layers.GlobalAvgPool1D, (4, 3, 6)),
+        "Flatten": (layers.Flatten, (4, 3, 6)),
+        "Residual": (lambda: layers.Residual(layers.Conv1D(3, 3, 3, padding=1, rng=0, **f32), layers.ReLU()),
+                     (4, 3, 6)),
+    }
+
+
+EVERY = _every_layer()
+SHAPED = {"Dense": 2, "BatchNorm": 2, "BatchNorm3d": 3, "LayerNorm": 3, "GroupNorm": 3, "Conv1D": 3,
+          "MaxPool1D": 3, "GlobalAvgPool1D": 3, "Residual": 3}
+
+
+@given(name=st.sampled_from(sorted(EVERY)), training=st.booleans(), seed=st.integers(0, 999))
+def test_property_lists_and_integer_arrays_give_the_float_answer(name, training, seed):
+    make, shape = EVERY[name]
+    ints = np.random.default_rng(seed).integers(-3, 4, size=shape)
+    ref = make().forward(ints.astype(np.float64), training)
+    from_ints = make().forward(ints, training)
+    from_list = make().forward(ints.tolist(), training)
+    assert from_ints.dtype.kind == "f" and from_list.dtype.kind == "f"
+    np.testing.assert_array_equal(from_ints, ref)
+    np.testing.assert_array_equal(from_list, ref)
+
+
+def test_integer_inputs_are_not_truncated():
+    np.testing.assert_array_equal(layers.LeakyReLU(0.5).forward(np.array([[-2, 3]])), [[-1.0, 3.0]])
+    y = layers.Dropout(0.5, rng=0).forward(np.ones((50, 40), dtype=np.int64), training=True)
+    assert set(np.unique(y)) == {0.0, 2.0}
+
+
+@given(name=st.sampled_from(sorted(EVERY)), training=st.booleans(), extra=st.integers(1, 3),
+       axis=st.integers(0, 2))
+def test_property_wrong_dout_shape_is_named(name, training, extra, axis):
+    make, shape = EVERY[name]
+    layer = make()
+    y = layer.forward(np.random.default_rng(0).standard_normal(shape), training)
+    bad = list(y.shape)
+    bad[axis % len(bad)] += extra
+    with pytest.raises(ValueError, match=r"dout must have shape " + re.escape(str(y.shape))):
+        layer.backward(np.ones(bad))
+    with pytest.raises(ValueError, match="dout must have shape"):
+        layer.backward(np.ones(y.shape[:-1]))
+
+
+@given(name=st.sampled_from(sorted(SHAPED)), ndim=st.integers(1, 4), seed=st.integers(0, 99))
+def test_property_wrong_rank_is_a_value_error_naming_x(name, ndim, seed):
+    make, shape = EVERY[name]
+    if ndim == len(shape):
+        return
+    bad = tuple(np.random.default_rng(seed).integers(1, 5, size=ndim))
+    with pytest.raises(ValueError, match="x must have shape"):
+        make().forward(np.zeros(bad))
+
+
+@pytest.mark.parametrize("name", sorted(set(SHAPED) - {"MaxPool1D", "GlobalAvgPool1D"}))  # any channel count
+def test_wrong_channel_count_is_named(name):
+    make, shape = EVERY[name]
+    bad = list(shape)
+    bad[1 if len(shape) == 3 and name != "LayerNorm" else -1] += 1
+    with pytest.raises(ValueError, match="x must have shape"):
+        make().forward(np.zeros(bad))
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_non_numeric_input_is_a_type_error(name):
+    make, shape = EVERY[name]
+    with pytest.raises(TypeError, match="numeric"):
+        make().forward(np.full(shape, "a"))
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+@pytest.mark.parametrize("training", [False, True])
+def test_every_layer_keeps_float32(name, training):
+    make, shape = _every_layer(np.float32)[name]
+    layer = make()
+    y = layer.forward(np.random.default_rng(0).standard_normal(shape).astype(np.float32), training)
+    dx = layer.backward(np.ones_like(y))
+    assert y.dtype == dx.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in layer.grads.values())
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_every_layer_writes_grads_in_place(name):
+    make, shape = EVERY[name]
+    layer = make()
+    before = {k: g for k, g in layer.grads.items()}
+    y = layer.forward(np.random.default_rng(0).standard_normal(shape), training=True)
+    layer.backward(np.ones_like(y))
+    assert all(layer.grads[k] is g for k, g in before.items())
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+@pytest.mark.parametrize("training", [False, True])
+def test_empty_batch_gives_an_empty_answer_or_a_named_error(name, training):
+    make, shape = EVERY[name]
+    layer = make()
+    try:
+        y = layer.forward(np.zeros((0, *shape[1:])), training)
+    except ValueError as e:
+        assert name.startswith("BatchNorm") and training and "at least 2" in str(e)
+        return
+    assert y.shape[0] == 0
+    assert layer.backward(np.zeros(y.shape)).shape == (0, *shape[1:])
+
+
+@pytest.mark.parametrize("name", ["Conv1D", "MaxPool1D", "GlobalAvgPool1D", "GroupNorm", "Residual"])
+def test_zero_length_sequences_are_refused(name):
+    make, shape = EVERY[name]
+    with pytest.raises(ValueError, match="x must have shape"):
+        make().forward(np.zeros((*shape[:2], 0)))
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_float16_input_works(name):
+    """float16 is a valid input: float16 layers stay float16, layers with float64 parameters promote."""
+    make, shape = EVERY[name]
+    layer = make()
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float16)
+    y = layer.forward(x, training=True)
+    dx = layer.backward(np.ones_like(y))
+    assert y.dtype.kind == dx.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
+    ref = make().forward(x.astype(np.float64), training=True)
+    np.testing.assert_allclose(y.astype(np.float64), ref, rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_every_layer_works_on_views_of_a_flat_buffer(name):
+    """The rebind protocol: parameters and gradients moved into one flat buffer (as a container does)."""
+    make, shape = EVERY[name]
+    ref, layer = make(), make()
+    size = sum(p.size for p in layer.params.values())
+    flat_p, flat_g = np.zeros(size + 3), np.zeros(size + 3)  # offset 3: views that start mid-buffer
+    start = 3
+    for key, p in list(layer.params.items()):
+        view_p = flat_p[start:start + p.size].reshape(p.shape)
+        view_g = flat_g[start:start + p.size].reshape(p.shape)
+        view_p[...] = p
+        layer.rebind(key, view_p, view_g)
+        start += p.size
+    x = np.random.default_rng(0).standard_normal(shape)
+    dout = np.random.default_rng(1).standard_normal(ref.forward(x, training=True).shape)
+    ref = make()
+    y_ref, y = ref.forward(x, training=True), layer.forward(x, training=True)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(layer.backward(dout), ref.backward(dout))
+    for key, g in ref.grads.items():
+        assert np.shares_memory(layer.grads[key], flat_g)  # backward wrote into the buffer
+        np.testing.assert_array_equal(layer.grads[key], g)
+    flat_p[3:] *= 2.0  # an optimizer stepping the buffer moves the layer
+    if size:
+        assert not np.array_equal(layer.forward(x, training=True), y_ref)
