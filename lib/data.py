@@ -153,11 +153,16 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None,
 
     μ and σ are computed from ``X`` unless given (pass the training set's to transform
     validation and test data). Constant features have σ = 0; they are divided by 1
-    instead, so they map to 0 rather than NaN.
+    instead, so they map to 0 rather than NaN. NaN or inf in ``X``, ``mean`` or ``std`` is
+    refused, and so is data whose magnitude overflows the arithmetic (|x| near 1e308);
+    integer data are standardised in float64, float16 data in float32 and returned as float16.
     """
     X = check_array("X", X, ndim=2)  # NaN or inf in X is refused: it would spread to the whole column
+    half = X.dtype == np.float16
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
+    elif half:  # its range (65504) overflows in the variance
+        X = X.astype(np.float32)
     for name, given in (("mean", mean), ("std", std)):
         if given is not None and np.shape(given) not in ((), (X.shape[1],), (1, X.shape[1])):
             raise ValueError(f"{name} must have one entry per feature ({X.shape[1]}), got shape {np.shape(given)}")
@@ -168,15 +173,21 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None,
     if mean is None or std is None:
         if len(X) == 0:
             raise ValueError(f"X needs at least one sample to compute mean and std from, got shape {X.shape}")
-        constant = np.ptp(X, axis=0) == 0  # detected exactly: their float mean and std may be off by an ulp
-    if mean is None:
-        mean = np.where(constant, X[0], X.mean(axis=0))
-    if std is None:
-        std = X.std(axis=0)
-        std = np.where(constant | (std == 0), 1.0, std)  # std == 0 also when a tiny spread underflows
-    if np.any(np.asarray(std) <= 0):
-        raise ValueError("std must be > 0 for every feature")
-    return (X - mean) / std, mean, std
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected below and refused
+        if mean is None or std is None:
+            constant = np.ptp(X, axis=0) == 0  # detected exactly: their float mean and std may be off by an ulp
+        if mean is None:
+            mean = np.where(constant, X[0], X.mean(axis=0))
+        if std is None:
+            std = X.std(axis=0)
+            std = np.where(constant | (std == 0), 1.0, std)  # std == 0 also when a tiny spread underflows
+        if np.any(np.asarray(std) <= 0):
+            raise ValueError("std must be > 0 for every feature")
+        z = (X - mean) / std
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(np.isfinite(z))):
+        raise ValueError(f"X's magnitude (max |x| = {np.abs(X).max():g}) overflows {X.dtype} while standardising; "
+                         "rescale X first")
+    return (z.astype(np.float16) if half else z), mean, std
 
 
 def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:

@@ -23,10 +23,12 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _as_float(x: object) -> np.ndarray:
-    """``x`` as an array, integer and boolean arrays promoted to float64 (floats keep their dtype)."""
+    """``x`` as a float array: integers and booleans become float64, float16 becomes float32
+    (its largest value, 65504, overflows in a squared error or an exponent); float32 and
+    float64 keep their dtype."""
     a = np.asarray(x)
     if a.dtype.kind == "f":
-        return a
+        return a if a.dtype.itemsize >= 4 else a.astype(np.float32)
     if a.dtype.kind not in "biu":
         raise TypeError(f"output must be a numeric array, got dtype {a.dtype}")
     return a.astype(np.float64)

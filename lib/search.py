@@ -199,6 +199,12 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
     space = _check_space(space)
     single = isinstance(params, Mapping)
     rows = [params] if single else list(params)
+    for i, p in enumerate(rows):
+        if not isinstance(p, Mapping):
+            raise TypeError(f"params must be a dict or a list of dicts, got {type(p).__name__} at position {i}")
+        missing = [k for k in space if k not in p]
+        if missing:
+            raise ValueError(f"params lacks the hyperparameters {missing} of the space (got keys {sorted(p)})")
     U = np.array([[float(space[k].encode(p[k])) for k in space] for p in rows]).reshape(len(rows), len(space))
     return U[0] if single else U
 
@@ -206,7 +212,10 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
 def from_unit(space: Mapping[str, Distribution], U: np.ndarray) -> list[dict]:
     """Configurations for the rows of ``U`` (n, d) in the unit cube (inverse of ``to_unit``)."""
     space = _check_space(space)
-    U = np.clip(np.atleast_2d(np.asarray(U, dtype=float)), 0.0, 1.0 - 1e-12)
+    U = np.atleast_2d(np.asarray(U, dtype=float))
+    if not np.all(np.isfinite(U)):
+        raise ValueError("U contains NaN or inf values; it must hold points of the unit cube")
+    U = np.clip(U, 0.0, 1.0 - 1e-12)
     if U.shape[1] != len(space):
         raise ValueError(f"U must have {len(space)} columns (one per hyperparameter), got shape {U.shape}")
     cols = {k: dist.decode(U[:, j]) for j, (k, dist) in enumerate(space.items())}
@@ -385,6 +394,8 @@ def hyperband_schedule(max_budget: float, eta: int = 3, min_budget: float = 1) -
     if max_budget < min_budget:
         raise ValueError(f"max_budget must be >= min_budget={min_budget:g}, got {max_budget:g}")
     R = max_budget / min_budget
+    if not math.isfinite(R):
+        raise ValueError(f"max_budget / min_budget must be finite, got {max_budget:g} / {min_budget:g}")
     s_max = math.floor(math.log(R) / math.log(eta) + 1e-9)
     if s_max > 64:
         raise ValueError(f"max_budget / min_budget = {R:g} gives s_max = {s_max} brackets with up to "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable, Iterable
 
@@ -168,7 +169,11 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
                                  f"got range [{idx.min()}, {idx.max()}] (negative indices are refused)")
         if np.intersect1d(train, test).size:
             raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
-        scores.append(float(train_and_score(X[train], y[train], X[test], y[test])))
+        score = train_and_score(X[train], y[train], X[test], y[test])
+        if isinstance(score, bool) or not isinstance(score, numbers.Real):
+            raise TypeError(f"train_and_score must return a real number (the fold's score), got {score!r} "
+                            f"for splits[{i}]")
+        scores.append(float(score))
     if not scores:
         raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
     return np.asarray(scores)
