@@ -131,8 +131,16 @@ def precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, *, average: str 
     f1 = _divide(2 * tp, pred_sum + true_sum, zero_division)
     if average is None:
         return precision, recall, f1
-    weights = true_sum if average == "weighted" else None  # sums to N > 0: every true label is counted
-    return tuple(float(np.average(m, weights=weights)) for m in (precision, recall, f1))
+    weights = true_sum if average == "weighted" else np.ones_like(true_sum)  # sums to N > 0 when weighted
+
+    def mean(m: np.ndarray) -> float:  # as scikit-learn's _nanaverage: classes scored NaN (zero_division=nan)
+        keep = ~np.isnan(m)              # are left out; if the remaining weights are all 0, they are ignored
+        if not keep.any():
+            return float("nan")
+        w = weights[keep]
+        return float(np.average(m[keep], weights=w if w.sum() else None))
+
+    return tuple(mean(m) for m in (precision, recall, f1))
 
 
 def _binary_scores(y_true: object, y_score: object, pos_label: int) -> tuple[np.ndarray, np.ndarray]:
