@@ -22,6 +22,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(z))
 
 
+_EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)}
+
+
 def _as_float(x: object) -> np.ndarray:
     """``x`` as a float array: integers and booleans become float64, float16 becomes float32
     (its largest value, 65504, overflows in a squared error or an exponent); float32 and
@@ -98,15 +101,15 @@ class SoftmaxCrossEntropy(Loss):
                 raise TypeError(f"target must be numeric, got dtype {t.dtype}")
             onehot = t.astype(z.dtype, copy=False)
             lo, hi = onehot.min(), onehot.max()  # NaN fails both comparisons below
-            tol = max(1e-6, 10.0 * k**0.5 * float(np.finfo(onehot.dtype).eps))  # rounding of the row sums
             if not (lo >= 0 and hi <= 1):
                 raise ValueError(f"target rows must be probability vectors with entries in [0, 1], "
                                  f"got entries in [{lo}, {hi}]")
             sums = onehot.sum(axis=1)
-            worst = np.abs(sums - 1).max()
-            if not worst <= tol:
+            tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(onehot.dtype, 1e-3))  # rounding of the row sums
+            if not (sums.min() >= 1 - tol and sums.max() <= 1 + tol):
+                worst = float(sums[np.argmax(np.abs(sums - 1))])
                 raise ValueError(f"each target row must sum to 1 (one-hot or smoothed labels), got a row "
-                                 f"summing to {float(sums[np.argmax(np.abs(sums - 1))])!r}")
+                                 f"summing to {worst!r}")
         else:
             raise ValueError(f"target must have shape ({n},) or {z.shape}, got {t.shape}")
         logp = log_softmax(z)
