@@ -186,4 +186,4 @@ def test_data_and_validation_do_not_import_each_other():
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert other not in imported and f"lib.{other}" not in imported, (name, imported)
     assert validation.holdout_split.__module__ == "lib.validation"
-    assert data.DataSplits.__module__ == "lib.data"
+    assert data.DataSplits is validation.holdout_split(np.zeros((5, 1)), np.zeros(5), rng=0).__class__
