@@ -275,11 +275,26 @@ def _check_objective(objective: object) -> None:
 
 
 # --------------------------------------------------------------------------------- searches
-def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=None) -> list[Trial]:
+MAX_TRIALS = 100_000
+"""Default cap on the number of evaluations a bandit search may plan (see :func:`hyperband`)."""
+
+
+def _check_work(what: str, n_evaluations: int, n_configs: int, max_trials: int,
+                advice: str = "lower max_budget/min_budget or raise eta") -> None:
+    if n_evaluations > max_trials:
+        raise ValueError(
+            f"{what} would sample {n_configs} configurations and run {n_evaluations} evaluations, more than "
+            f"max_trials={max_trials}; {advice}, or pass a larger max_trials"
+        )
+
+
+def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=None,
+                max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Evaluate every combination of the values in ``grid`` (name -> list of values), the
     last name varying fastest (as ``itertools.product``).
 
     Implements {eq}`eq-hpo` by exhaustive enumeration of a finite set of configurations.
+    A grid of more than ``max_trials`` combinations is refused (ValueError stating its size).
     """
     _check_objective(objective)
     if not isinstance(grid, Mapping) or not grid:
@@ -287,6 +302,9 @@ def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=No
     for name, values in grid.items():
         if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray) or len(values) == 0:
             raise ValueError(f"grid[{name!r}] must be a non-empty list of values, got {values!r}")
+    max_trials = check_int("max_trials", max_trials)
+    n_combos = math.prod(len(v) for v in grid.values())
+    _check_work("grid_search", n_combos, n_combos, max_trials, "use fewer values per hyperparameter")
     trials: list[Trial] = []
     names = list(grid)
     for combo in itertools.product(*(grid[k] for k in names)):
@@ -336,18 +354,6 @@ def _halving(objective: Objective, configs: list[dict], rungs: Sequence[tuple[in
             survivors = [t.params for t in sorted(results, key=_rank_key)[:keep]]
 
 
-MAX_TRIALS = 100_000
-"""Default cap on the number of evaluations a bandit search may plan (see :func:`hyperband`)."""
-
-
-def _check_work(what: str, n_evaluations: int, n_configs: int, max_trials: int) -> None:
-    if n_evaluations > max_trials:
-        raise ValueError(
-            f"{what} would sample {n_configs} configurations and run {n_evaluations} evaluations, more than "
-            f"max_trials={max_trials}; lower max_budget/min_budget or raise eta, or pass a larger max_trials"
-        )
-
-
 def successive_halving(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
                        min_budget: float, max_budget: float, eta: int = 3,
                        rng: np.random.Generator | int | None = None, *,
@@ -373,7 +379,7 @@ def successive_halving(objective: Objective, space: Mapping[str, Distribution], 
     s = math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9)
     max_trials = check_int("max_trials", max_trials)
     rungs = [(max(1, n_trials // eta**i), _nice(min_budget * eta**i)) for i in range(s + 1)]
-    _check_work("successive_halving", sum(n for n, _ in rungs), n_trials, max_trials)
+    _check_work("successive_halving", sum(n for n, _ in rungs), n_trials, max_trials, "lower n_trials")
     trials: list[Trial] = []
     configs = [sample_space(space, rng) for _ in range(n_trials)]
     _halving(objective, configs, rungs, eta, trials, bracket=0)

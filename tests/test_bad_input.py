@@ -376,6 +376,13 @@ def test_successive_halving_refuses_plans_above_the_cap(n):
         search.successive_halving(lambda p, b: 0.0, _space(), n, 1, 9, rng=0)
 
 
+@given(st.integers(6, 12))
+def test_grid_search_refuses_grids_above_the_cap(n_names):
+    grid = {f"x{i}": list(range(10)) for i in range(n_names)}
+    with pytest.raises(ValueError, match=f"grid_search would sample {10**n_names} configurations"):
+        search.grid_search(lambda p, b: 0.0, grid)
+
+
 @given(st.one_of(bad_numbers, not_numbers))
 def test_distributions_refuse_non_finite_and_non_numeric_bounds(bad):
     with pytest.raises((TypeError, ValueError), match="low"):
