@@ -143,10 +143,11 @@ def precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, *, average: str 
     return tuple(mean(m) for m in (precision, recall, f1))
 
 
-def _binary_scores(y_true: object, y_score: object, pos_label: int) -> tuple[np.ndarray, np.ndarray]:
+def _binary_scores(y_true: object, y_score: object, pos_label: int,
+                   score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
     """y_true as a 0/1 float array (1 where it equals ``pos_label``) and the float scores."""
     y_true = check_labels("y_true", y_true)  # scores here would make every sample its own class
-    y_true, y_score = _check_pair("y_true", y_true, "y_score", y_score)
+    y_true, y_score = _check_pair("y_true", y_true, score_name, y_score)
     labels = np.unique(y_true)
     if labels.size > 2:
         raise ValueError(f"y_true must hold two classes for a binary metric, got labels {labels.tolist()}")
@@ -290,7 +291,7 @@ def calibration_curve(y_true: np.ndarray, y_prob: np.ndarray, *,
     non-empty bins; the first two agree with ``sklearn.calibration.calibration_curve``
     (``strategy="uniform"``).
     """
-    y, p = _binary_scores(y_true, y_prob, 1)
+    y, p = _binary_scores(y_true, y_prob, 1, "y_prob")
     n_bins = check_int("n_bins", n_bins)
     if np.any((p < 0) | (p > 1)):
         raise ValueError("y_prob must hold probabilities in [0, 1]")
