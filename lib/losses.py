@@ -55,6 +55,62 @@ def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
         )
 
 
+def _target_rows(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The (N, K) target rows of SoftmaxCrossEntropy for logits z: one-hot rows for integer
+    labels t of shape (N,), or t itself if its rows are probability vectors."""
+    _check_batch(z, t)
+    if z.ndim != 2:
+        raise ValueError(f"output must be logits of shape (N, K), got shape {z.shape}")
+    n, k = z.shape
+    if t.ndim == 1:
+        if t.dtype.kind not in "iu":
+            hint = "; round or cast labels with .astype(int)" if t.dtype.kind == "f" else ""
+            raise TypeError(f"integer labels expected in target, got dtype {t.dtype}{hint}")
+        lo, hi = t.min(), t.max()
+        if lo < 0 or hi >= k:
+            raise ValueError(f"labels in target must lie in [0, {k}) for {k} logits, got range [{lo}, {hi}]")
+        onehot = np.zeros_like(z)
+        onehot[np.arange(n), t] = 1.0
+        return onehot
+    if t.shape != z.shape:
+        raise ValueError(f"target must have shape ({n},) or {z.shape}, got {t.shape}")
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"target must be numeric, got dtype {t.dtype}")
+    rows = t.astype(z.dtype, copy=False)
+    lo, hi = rows.min(), rows.max()  # NaN fails both comparisons below
+    if not (lo >= 0 and hi <= 1):
+        raise ValueError(f"target rows must be probability vectors with entries in [0, 1], got entries in [{lo}, {hi}]")
+    sums = rows.sum(axis=1)
+    tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(rows.dtype, 1e-3))  # rounding of the row sums
+    if not (sums.min() >= 1 - tol and sums.max() <= 1 + tol):
+        worst = float(sums[np.argmax(np.abs(sums - 1))])
+        raise ValueError(f"each target row must sum to 1 (one-hot or smoothed labels), got a row summing to {worst!r}")
+    return rows
+
+
+def _target_like(output: np.ndarray, target: object) -> np.ndarray:
+    """``target`` as a numeric array of the output's shape and dtype, else an error naming it."""
+    y = np.asarray(target)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"target must be numeric, got dtype {y.dtype}")
+    y = y.astype(output.dtype, copy=False)
+    _check_batch(output, y)
+    if y.shape != output.shape:
+        raise ValueError(f"target must have the output's shape {output.shape}, got {y.shape}")
+    return y
+
+
+def _check_probabilities(p: np.ndarray, y: np.ndarray) -> None:
+    """BinaryCrossEntropy's inputs: targets and outputs in [0, 1] (one min and max each)."""
+    lo, hi = y.min(), y.max()  # NaN fails both comparisons
+    if not (lo >= 0 and hi <= 1):
+        raise ValueError(f"target must hold labels or probabilities in [0, 1], got values in [{lo}, {hi}]")
+    lo, hi = p.min(), p.max()
+    if lo < 0 or hi > 1:
+        raise ValueError(f"output must hold probabilities in [0, 1] (put a Sigmoid layer last), "
+                         f"got values in [{lo}, {hi}]")
+
+
 class Loss:
     """Base class; subclasses remember what ``backward`` needs from the last ``forward``."""
 
@@ -82,36 +138,8 @@ class SoftmaxCrossEntropy(Loss):
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         z = _as_float(output)
-        t = np.asarray(target)
-        _check_batch(z, t)
-        if z.ndim != 2:
-            raise ValueError(f"output must be logits of shape (N, K), got shape {z.shape}")
-        n, k = z.shape
-        if t.ndim == 1:
-            if t.dtype.kind not in "iu":
-                hint = "; round or cast labels with .astype(int)" if t.dtype.kind == "f" else ""
-                raise TypeError(f"integer labels expected in target, got dtype {t.dtype}{hint}")
-            lo, hi = t.min(), t.max()
-            if lo < 0 or hi >= k:
-                raise ValueError(f"labels in target must lie in [0, {k}) for {k} logits, got range [{lo}, {hi}]")
-            onehot = np.zeros_like(z)
-            onehot[np.arange(n), t] = 1.0
-        elif t.shape == z.shape:
-            if t.dtype.kind not in "biuf":
-                raise TypeError(f"target must be numeric, got dtype {t.dtype}")
-            onehot = t.astype(z.dtype, copy=False)
-            lo, hi = onehot.min(), onehot.max()  # NaN fails both comparisons below
-            if not (lo >= 0 and hi <= 1):
-                raise ValueError(f"target rows must be probability vectors with entries in [0, 1], "
-                                 f"got entries in [{lo}, {hi}]")
-            sums = onehot.sum(axis=1)
-            tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(onehot.dtype, 1e-3))  # rounding of the row sums
-            if not (sums.min() >= 1 - tol and sums.max() <= 1 + tol):
-                worst = float(sums[np.argmax(np.abs(sums - 1))])
-                raise ValueError(f"each target row must sum to 1 (one-hot or smoothed labels), got a row "
-                                 f"summing to {worst!r}")
-        else:
-            raise ValueError(f"target must have shape ({n},) or {z.shape}, got {t.shape}")
+        onehot = _target_rows(z, np.asarray(target))
+        n = z.shape[0]
         logp = log_softmax(z)
         self._cache = (np.exp(logp), onehot)
         return float(-(onehot * logp).sum() / n)
@@ -128,13 +156,7 @@ class MeanSquaredError(Loss):
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         y_hat = _as_float(output)  # integer outputs are promoted: the mean of squares is a float
-        y = np.asarray(target)
-        if y.dtype.kind not in "biuf":
-            raise TypeError(f"target must be numeric, got dtype {y.dtype}")
-        y = y.astype(y_hat.dtype, copy=False)
-        _check_batch(y_hat, y)
-        if y.shape != y_hat.shape:
-            raise ValueError(f"target must have the output's shape {y_hat.shape}, got {y.shape}")
+        y = _target_like(y_hat, target)
         diff = y_hat - y
         self._cache = (diff,)
         value = float(np.mean(diff * diff))
@@ -163,20 +185,8 @@ class BinaryCrossEntropy(Loss):
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         p = _as_float(output)
-        y = np.asarray(target)
-        if y.dtype.kind not in "biuf":
-            raise TypeError(f"target must be numeric, got dtype {y.dtype}")
-        y = y.astype(p.dtype, copy=False)
-        _check_batch(p, y)
-        if y.shape != p.shape:
-            raise ValueError(f"target must have the output's shape {p.shape}, got {y.shape}")
-        lo, hi = y.min(), y.max()  # NaN fails both comparisons
-        if not (lo >= 0 and hi <= 1):
-            raise ValueError(f"target must hold labels or probabilities in [0, 1], got values in [{lo}, {hi}]")
-        lo, hi = p.min(), p.max()
-        if lo < 0 or hi > 1:
-            raise ValueError(f"output must hold probabilities in [0, 1] (put a Sigmoid layer last), "
-                             f"got values in [{lo}, {hi}]")
+        y = _target_like(p, target)
+        _check_probabilities(p, y)
         p = np.clip(p, self.eps, 1.0 - self.eps)
         self._cache = (p, y)
         return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
