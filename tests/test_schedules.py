@@ -407,3 +407,58 @@ def test_make_schedule_builds_the_named_schedule():
             assert all(0 < sched(t) <= 0.1 for t in range(50))
     with pytest.raises(ValueError, match="name"):
         make_schedule("linear", 0.1, **kw)
+
+
+# --- cosine with warm restarts (SGDR) -----------------------------------------------------
+
+def _pytorch_warm_restarts(t, lr0, T_0, T_mult, eta_min):
+    """CosineAnnealingWarmRestarts.step(epoch=t) of PyTorch 2.x, transcribed."""
+    if t >= T_0:
+        if T_mult == 1:
+            T_cur, T_i = t % T_0, T_0
+        else:
+            n = int(math.log(t / T_0 * (T_mult - 1) + 1, T_mult))
+            T_cur, T_i = t - T_0 * (T_mult ** n - 1) / (T_mult - 1), T_0 * T_mult ** n
+    else:
+        T_cur, T_i = t, T_0
+    return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2
+
+
+def test_cosine_restarts_by_hand():
+    sched = S.cosine_restarts(1.0, period=4)
+    got = [sched(t) for t in range(9)]
+    half = 0.5 * (1 + math.cos(math.pi / 4))
+    assert got == pytest.approx([1.0, half, 0.5, 1 - half, 1.0, half, 0.5, 1 - half, 1.0], abs=1e-12)
+
+
+def test_cosine_restarts_doubling_periods_restart_at_0_4_12_28():
+    sched = S.cosine_restarts(0.2, period=4, mult=2, min_lr=0.01)
+    assert [sched(t) for t in (0, 4, 12, 28)] == pytest.approx([0.2] * 4, abs=1e-15)
+    assert sched(8) == pytest.approx(0.01 + 0.19 * 0.5, abs=1e-12)  # middle of the 8-step cycle
+    assert sched(11) < sched(10) < sched(9)
+
+
+@given(lr0=rates, period=st.integers(1, 50), mult=st.integers(1, 3), frac=st.floats(0.0, 0.9), t=st.integers(0, 3000))
+def test_cosine_restarts_matches_pytorch_formula(lr0, period, mult, frac, t):
+    min_lr = frac * lr0
+    expected = _pytorch_warm_restarts(t, lr0, period, mult, min_lr)
+    assert S.cosine_restarts(lr0, period, mult, min_lr)(t) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@given(lr0=rates, period=st.integers(2, 200), t=st.integers(0, 5000))
+def test_cosine_restarts_is_cosine_modulo_the_period(lr0, period, t):
+    assert S.cosine_restarts(lr0, period)(t) == pytest.approx(S.cosine(lr0, period)(t % period), rel=1e-12)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"lr0": 0.0, "period": 5}, "lr0"), ({"lr0": 0.1, "period": 0}, "period"),
+    ({"lr0": 0.1, "period": 5, "mult": 0}, "mult"), ({"lr0": 0.1, "period": 5, "min_lr": -1.0}, "min_lr"),
+    ({"lr0": 0.1, "period": 5, "min_lr": 0.1}, "min_lr"),
+])
+def test_cosine_restarts_rejects_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        S.cosine_restarts(**kwargs)
+    with pytest.raises(TypeError, match="period"):
+        S.cosine_restarts(0.1, period=2.5)
+    with pytest.raises(ValueError, match="t must be >= 0"):
+        S.cosine_restarts(0.1, period=5)(-1)
