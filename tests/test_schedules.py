@@ -462,3 +462,69 @@ def test_cosine_restarts_rejects_bad_arguments(kwargs, name):
         S.cosine_restarts(0.1, period=2.5)
     with pytest.raises(ValueError, match="t must be >= 0"):
         S.cosine_restarts(0.1, period=5)(-1)
+
+
+# --- the chapter's figures ----------------------------------------------------------------
+
+def test_plot_schedule_grid_draws_one_panel_per_schedule_with_its_values():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.plots.schedules import plot_schedule_grid
+
+    scheds = {"constant": S.constant(0.1), "cosine": S.cosine(0.1, 20), "1cycle": S.one_cycle(20, 0.1)}
+    fig = plot_schedule_grid(scheds, 20, steps_per_epoch=4, ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == list(scheds)
+    assert len(fig.axes) == 4 and not fig.axes[3].get_visible()
+    for ax, sched in zip(visible, scheds.values(), strict=True):
+        x, y = ax.lines[0].get_data()
+        np.testing.assert_allclose(x, np.arange(20) / 4)
+        np.testing.assert_allclose(y, [sched(t) for t in range(20)])
+    with pytest.raises(ValueError, match="at least one"):
+        plot_schedule_grid({}, 20)
+    with pytest.raises(ValueError, match="total_steps"):
+        plot_schedule_grid(scheds, 0)
+    plt.close("all")
+
+
+def test_plot_budget_race_draws_means_and_interval_ends():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.plots.schedules import plot_budget_race
+
+    res = {"a": {"mean": [1.0, 2.0], "low": [0.5, 1.5], "high": [1.5, 3.0]}}
+    ax = plot_budget_race([3, 10], res)
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_allclose(y, [1.0, 2.0])
+    np.testing.assert_allclose(x, [3, 10])  # one method: no offset
+    segments = ax.collections[0].get_segments()
+    np.testing.assert_allclose([s[:, 1] for s in segments], [[0.5, 1.5], [1.5, 3.0]])
+    with pytest.raises(ValueError, match="one mean, low and high per budget"):
+        plot_budget_race([3, 10, 20], res)
+    plt.close("all")
+
+
+def test_plot_tuning_curves_one_line_per_scale_and_rings_the_choice():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.experiments import MethodResult
+    from lib.plots.schedules import plot_tuning_curves
+
+    cands = [{"lr": lr, "s": s} for lr in (0.1, 0.4) for s in (0.5, 1.0)]
+    tuning = [[{"val_loss": v}] for v in (1.0, 2.0, 3.0, 0.5)]
+    m = MethodResult("exp", cands, tuning, chosen=cands[3])
+    ax = plot_tuning_curves({"exp": m})
+    (x0, y0), (x1, y1), (xr, yr) = (ln.get_data() for ln in ax.lines)
+    np.testing.assert_allclose([x0, y0], [[0.1, 0.4], [1.0, 3.0]])  # s = 0.5
+    np.testing.assert_allclose([x1, y1], [[0.1, 0.4], [2.0, 0.5]])  # s = 1.0
+    np.testing.assert_allclose([xr, yr], [[0.4], [0.5]])  # the chosen candidate
+    plt.close("all")

@@ -119,13 +119,13 @@ def plot_budget_race(budgets: list[int], results: Mapping[str, Mapping[str, np.n
     """Mean with its 95 % interval against the training budget, one line per method.
 
     ``results[method]`` holds ``"mean"``, ``"low"`` and ``"high"``, arrays with one entry
-    per budget (e.g. from :func:`lib.stats.mean_ci` over test seeds). Methods are offset
+    per budget (e.g. from ``lib.stats.mean_ci`` over test seeds). Methods are offset
     slightly along x so that their intervals do not hide each other.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.8))
     x = np.asarray(budgets, dtype=np.float64)
-    offsets = np.linspace(-0.04, 0.04, max(len(results), 1))
+    offsets = np.linspace(-0.04, 0.04, len(results)) if len(results) > 1 else np.zeros(1)
     for i, (label, r) in enumerate(results.items()):
         mean, low, high = (np.asarray(r[k], dtype=np.float64) for k in ("mean", "low", "high"))
         if not mean.shape == low.shape == high.shape == x.shape:
