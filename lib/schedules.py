@@ -159,6 +159,35 @@ def cosine(lr0: float, total_steps: int, warmup: int = 0) -> Schedule:
     return schedule
 
 
+def cosine_restarts(lr0: float, period: int, mult: int = 1, min_lr: float = 0.0) -> Schedule:
+    """Cosine annealing with warm restarts, SGDR (Implements {eq}`eq-cosine-restarts`).
+
+    Cycle i lasts T_i = period · mult^i steps; inside it, with τ steps since its start,
+    η(t) = η_min + ½ (η₀ − η_min)(1 + cos(π τ / T_i)), so every cycle starts again at η₀
+    (Loshchilov & Hutter, 2017). With ``mult=1`` and ``min_lr=0`` it is
+    ``cosine(lr0, period)`` applied to t mod period. These are the values of PyTorch's
+    ``CosineAnnealingWarmRestarts(T_0=period, T_mult=mult, eta_min=min_lr)`` (PyTorch 2.x)
+    stepped once per step.
+    """
+    lr0 = check_positive("lr0", lr0)
+    period = check_int("period", period)
+    mult = check_int("mult", mult)
+    min_lr = check_nonnegative("min_lr", min_lr)
+    if min_lr >= lr0:
+        raise ValueError(f"min_lr must be < lr0 = {lr0!r}, got {min_lr!r}")
+
+    def schedule(t: int) -> float:
+        _check_t(t)
+        tau, length = t % period, period
+        if mult > 1:  # cycles of period, period·mult, period·mult², ...: find t's
+            tau, length = t, period
+            while tau >= length:
+                tau, length = tau - length, length * mult
+        return min_lr + 0.5 * (lr0 - min_lr) * (1.0 + math.cos(math.pi * tau / length))
+
+    return schedule
+
+
 class ReduceLROnPlateau:
     """Performance scheduling: cut the rate when a monitored metric stops improving.
 

@@ -432,3 +432,124 @@ def test_lr_range_test_refuses_nan_in_X():
     net = Sequential([Dense(2, 2, rng=0)])
     with pytest.raises(ValueError, match="X contains NaN"):
         S.lr_range_test(net, SoftmaxCrossEntropy(), SGD(0.1), X, np.zeros(20, int), rng=0)
+
+
+# --- cosine with warm restarts (SGDR) -----------------------------------------------------
+
+def _pytorch_warm_restarts(t, lr0, T_0, T_mult, eta_min):
+    """CosineAnnealingWarmRestarts.step(epoch=t) of PyTorch 2.x, transcribed."""
+    if t >= T_0:
+        if T_mult == 1:
+            T_cur, T_i = t % T_0, T_0
+        else:
+            n = int(math.log(t / T_0 * (T_mult - 1) + 1, T_mult))
+            T_cur, T_i = t - T_0 * (T_mult ** n - 1) / (T_mult - 1), T_0 * T_mult ** n
+    else:
+        T_cur, T_i = t, T_0
+    return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2
+
+
+def test_cosine_restarts_by_hand():
+    sched = S.cosine_restarts(1.0, period=4)
+    got = [sched(t) for t in range(9)]
+    half = 0.5 * (1 + math.cos(math.pi / 4))
+    assert got == pytest.approx([1.0, half, 0.5, 1 - half, 1.0, half, 0.5, 1 - half, 1.0], abs=1e-12)
+
+
+def test_cosine_restarts_doubling_periods_restart_at_0_4_12_28():
+    sched = S.cosine_restarts(0.2, period=4, mult=2, min_lr=0.01)
+    assert [sched(t) for t in (0, 4, 12, 28)] == pytest.approx([0.2] * 4, abs=1e-15)
+    assert sched(8) == pytest.approx(0.01 + 0.19 * 0.5, abs=1e-12)  # middle of the 8-step cycle
+    assert sched(11) < sched(10) < sched(9)
+
+
+@given(lr0=rates, period=st.integers(1, 50), mult=st.integers(1, 3), frac=st.floats(0.0, 0.9), t=st.integers(0, 3000))
+def test_cosine_restarts_matches_pytorch_formula(lr0, period, mult, frac, t):
+    min_lr = frac * lr0
+    expected = _pytorch_warm_restarts(t, lr0, period, mult, min_lr)
+    assert S.cosine_restarts(lr0, period, mult, min_lr)(t) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@given(lr0=rates, period=st.integers(2, 200), t=st.integers(0, 5000))
+def test_cosine_restarts_is_cosine_modulo_the_period(lr0, period, t):
+    assert S.cosine_restarts(lr0, period)(t) == pytest.approx(S.cosine(lr0, period)(t % period), rel=1e-12)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"lr0": 0.0, "period": 5}, "lr0"), ({"lr0": 0.1, "period": 0}, "period"),
+    ({"lr0": 0.1, "period": 5, "mult": 0}, "mult"), ({"lr0": 0.1, "period": 5, "min_lr": -1.0}, "min_lr"),
+    ({"lr0": 0.1, "period": 5, "min_lr": 0.1}, "min_lr"),
+])
+def test_cosine_restarts_rejects_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        S.cosine_restarts(**kwargs)
+    with pytest.raises(TypeError, match="period"):
+        S.cosine_restarts(0.1, period=2.5)
+    with pytest.raises(ValueError, match="t must be >= 0"):
+        S.cosine_restarts(0.1, period=5)(-1)
+
+
+# --- the chapter's figures ----------------------------------------------------------------
+
+def test_plot_schedule_grid_draws_one_panel_per_schedule_with_its_values():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.plots.schedules import plot_schedule_grid
+
+    scheds = {"constant": S.constant(0.1), "cosine": S.cosine(0.1, 20), "1cycle": S.one_cycle(20, 0.1)}
+    fig = plot_schedule_grid(scheds, 20, steps_per_epoch=4, ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == list(scheds)
+    assert len(fig.axes) == 4 and not fig.axes[3].get_visible()
+    for ax, sched in zip(visible, scheds.values(), strict=True):
+        x, y = ax.lines[0].get_data()
+        np.testing.assert_allclose(x, np.arange(20) / 4)
+        np.testing.assert_allclose(y, [sched(t) for t in range(20)])
+    with pytest.raises(ValueError, match="at least one"):
+        plot_schedule_grid({}, 20)
+    with pytest.raises(ValueError, match="total_steps"):
+        plot_schedule_grid(scheds, 0)
+    plt.close("all")
+
+
+def test_plot_budget_race_draws_means_and_interval_ends():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.plots.schedules import plot_budget_race
+
+    res = {"a": {"mean": [1.0, 2.0], "low": [0.5, 1.5], "high": [1.5, 3.0]}}
+    ax = plot_budget_race([3, 10], res)
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_allclose(y, [1.0, 2.0])
+    np.testing.assert_allclose(x, [3, 10])  # one method: no offset
+    segments = ax.collections[0].get_segments()
+    np.testing.assert_allclose([s[:, 1] for s in segments], [[0.5, 1.5], [1.5, 3.0]])
+    with pytest.raises(ValueError, match="one mean, low and high per budget"):
+        plot_budget_race([3, 10, 20], res)
+    plt.close("all")
+
+
+def test_plot_tuning_curves_one_line_per_scale_and_rings_the_choice():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.experiments import MethodResult
+    from lib.plots.schedules import plot_tuning_curves
+
+    cands = [{"lr": lr, "s": s} for lr in (0.1, 0.4) for s in (0.5, 1.0)]
+    tuning = [[{"val_loss": v}] for v in (1.0, 2.0, 3.0, 0.5)]
+    m = MethodResult("exp", cands, tuning, chosen=cands[3])
+    ax = plot_tuning_curves({"exp": m})
+    (x0, y0), (x1, y1), (xr, yr) = (ln.get_data() for ln in ax.lines)
+    np.testing.assert_allclose([x0, y0], [[0.1, 0.4], [1.0, 3.0]])  # s = 0.5
+    np.testing.assert_allclose([x1, y1], [[0.1, 0.4], [2.0, 0.5]])  # s = 1.0
+    np.testing.assert_allclose([xr, yr], [[0.4], [0.5]])  # the chosen candidate
+    plt.close("all")

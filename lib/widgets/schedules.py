@@ -18,7 +18,8 @@ from ..optim import Optimizer
 from ..train import fit
 from .explorer import explorer
 
-NAMES = ("constant", "power", "exponential", "piecewise_constant", "one_cycle", "cosine", "plateau")
+NAMES = ("constant", "power", "exponential", "piecewise_constant", "one_cycle", "cosine", "cosine_restarts",
+         "plateau")
 
 
 def make_schedule(name: str, lr: float, *, epochs: int, steps_per_epoch: int, s_epochs: float = 10.0,
@@ -27,7 +28,8 @@ def make_schedule(name: str, lr: float, *, epochs: int, steps_per_epoch: int, s_
 
     Step schedules count t in mini-batch steps; ``s_epochs`` is the decay scale s of
     ``power`` and ``exponential`` in epochs, and ``piecewise_constant`` divides the rate by
-    10 at epochs s and 1.5·s. ``plateau`` halves the rate after ``patience`` epochs in which
+    10 at epochs s and 1.5·s; ``cosine_restarts`` restarts after s epochs, then cycles twice as
+    long. ``plateau`` halves the rate after ``patience`` epochs in which
     the validation loss did not fall by more than 0.001, and is applied per epoch.
     """
     total, s = epochs * steps_per_epoch, s_epochs * steps_per_epoch
@@ -40,6 +42,7 @@ def make_schedule(name: str, lr: float, *, epochs: int, steps_per_epoch: int, s_
         "piecewise_constant": lambda: S.piecewise_constant([round(s), round(1.5 * s)], [lr, lr / 10, lr / 100]),
         "one_cycle": lambda: S.one_cycle(total, lr, pct_start=pct_start),
         "cosine": lambda: S.cosine(lr, total, warmup=warmup_epochs * steps_per_epoch),
+        "cosine_restarts": lambda: S.cosine_restarts(lr, max(1, round(s)), mult=2),
     }
     if name not in builders:
         raise ValueError(f"name must be one of {NAMES}, got {name!r}")
@@ -96,7 +99,7 @@ def schedule_explorer(data: DataSplits, *, model_fn: Callable[[int], Sequential]
         "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.1, description="peak η",
                                      readout_format=".3f"),
         "s_epochs": widgets.FloatSlider(value=10.0, min=0.5, max=float(epochs), step=0.5,
-                                        description="s (epochs; power, exp., piecewise)", style=style),
+                                        description="s (epochs; power, exp., piecewise, restarts)", style=style),
         "pct_start": widgets.FloatSlider(value=0.45, min=0.1, max=0.5, step=0.05,
                                          description="pct_start (1cycle)", style=style),
         "warmup_epochs": widgets.IntSlider(value=0, min=0, max=epochs // 2, description="warm-up (cosine)",
