@@ -15,6 +15,10 @@ run amplifies them. This plugin replaces nbval's one comparison method
   (or by one unit in the last digit, if that is larger). The tolerance is stated next to
   the numbers it applies to, in the notebook.
 * Images (PNG, glued or displayed) are not compared: encoders differ between machines.
+* An output that carries HTML or Markdown is compared by those forms, not by its plain
+  text: a results table's plain text pads its columns to the widest cell, so one number
+  printed one digit longer would shift every column (the HTML and Markdown forms hold
+  the same cells without padding).
 
 A claim in the prose is checked by its own cell (``lib.stats.claim``), so a result that no
 longer supports its sentence fails with the claim's words, whatever the tolerance.
@@ -97,6 +101,23 @@ def cell_tolerance(cell) -> tuple[float, float]:
     return rtol, atol
 
 
+RICH = ("text/html", "text/markdown")
+GLUE = "application/papermill.record/"
+
+
+def _compared_mimes(data: dict) -> list[str]:
+    """The mime types of one output's data that are compared (see the module docstring)."""
+    keep = []
+    for mime in data:
+        if mime in IMAGE_KEYS:
+            continue
+        prefix = GLUE if mime.startswith(GLUE) else ""
+        if mime == prefix + "text/plain" and any(prefix + r in data for r in RICH):
+            continue
+        keep.append(mime)
+    return keep
+
+
 def _flatten(outputs, skip, sanitize) -> dict[str, list]:
     flat: dict[str, list] = defaultdict(list)
     for out in outputs:
@@ -104,9 +125,9 @@ def _flatten(outputs, skip, sanitize) -> dict[str, list]:
             if key in skip:
                 continue
             if key == "data":
-                for mime, data in value.items():
-                    if mime not in skip and mime not in IMAGE_KEYS:
-                        flat[mime].append(sanitize(data))
+                for mime in _compared_mimes(value):
+                    if mime not in skip:
+                        flat[mime].append(sanitize(value[mime]))
             else:
                 flat[key].append(sanitize(value))
     return flat

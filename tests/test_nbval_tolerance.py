@@ -2,7 +2,7 @@
 
 import nbformat
 import pytest
-from nbval_tolerance import _last_digit_unit, cell_tolerance, tokens_match
+from nbval_tolerance import _compared_mimes, _last_digit_unit, cell_tolerance, tokens_match
 
 
 @pytest.mark.parametrize(("token", "unit"), [("0.870", 1e-3), ("12", None), ("6.27e+03", 10.0),
@@ -66,3 +66,13 @@ def test_cell_tolerance_reads_metadata():
     assert cell_tolerance(nbformat.v4.new_code_cell("x")) == (0.0, 0.0)
     with pytest.raises(ValueError, match="tolerance"):
         cell_tolerance(nbformat.v4.new_code_cell("x", metadata={"tolerance": {"rtol": -1}}))
+
+
+def test_rich_outputs_are_compared_by_their_rich_forms():
+    table = {"text/plain": "a  b", "text/html": "<table/>", "text/markdown": "| a |"}
+    assert _compared_mimes(table) == ["text/html", "text/markdown"]
+    glued = {"application/papermill.record/text/plain": "x",
+             "application/papermill.record/text/html": "<table/>",
+             "application/papermill.record/image/png": "iVBOR"}
+    assert _compared_mimes(glued) == ["application/papermill.record/text/html"]
+    assert _compared_mimes({"text/plain": "0.5"}) == ["text/plain"]
