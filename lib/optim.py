@@ -270,6 +270,27 @@ class AdaMax(Adam):
         p -= self.lr / (1 - self.beta1**self.t) * m / (u + self.eps)
 
 
+
+class AMSGrad(Adam):
+    """Adam whose denominator never shrinks (Reddi et al.; Implements {eq}`eq-amsgrad`).
+
+    m and s as in Adam; s_max ← max(s_max, s); θ ← θ − η m̂ ⊘ (√(s_max / (1 − β2^t)) + ε).
+    The running maximum is taken of the uncorrected s and then bias-corrected, as
+    ``torch.optim.Adam(amsgrad=True)`` does (PyTorch 2.x: ``max_exp_avg_sqs`` holds
+    max(max_exp_avg_sq, exp_avg_sq), divided by √(1 − β2^t) before ε is added). The
+    paper's Algorithm 2 has no bias correction; with it the effective step
+    η/√ŝ_max can still only shrink between steps, up to the slowly growing
+    (1 − β2^t) factor.
+    """
+
+    def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
+        m, s = self._moments(key, p, g)
+        s_max = self._state(key, "s_max", p)
+        np.maximum(s_max, s, out=s_max)  # s_max ← max(s_max, s)
+        m_hat = m / (1 - self.beta1**self.t)
+        p -= self.lr * m_hat / (np.sqrt(s_max / (1 - self.beta2**self.t)) + self.eps)
+
+
 def nadam_mu(t: int, beta1: float = 0.9, momentum_decay: float = 0.004) -> float:
     """The Nadam momentum schedule μ_t = β1 (1 − ½ · 0.96^(t ψ)) (Implements {eq}`eq-nadam-mu`)."""
     return beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
@@ -452,3 +473,84 @@ def momentum_rate(kappa: float | np.ndarray) -> float | np.ndarray:
     k = np.sqrt(_check_kappa(kappa))
     r = (k - 1.0) / (k + 1.0)
     return float(r) if r.ndim == 0 else r
+
+
+
+# ----------------------------------------------------------------------------------------
+# Heavy ball on one eigen-direction: the 2×2 iteration matrix and its spectral radius.
+
+
+def _as_float_array(name: str, x: float | np.ndarray) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return a
+
+
+def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
+    """The iteration matrix of heavy ball on one eigen-direction (Implements {eq}`eq-hb-matrix`).
+
+    With x_t the coordinate along an eigenvector of curvature λ (gradient λx), the method
+    m ← βm − ηλx; x ← x + m is x_{t+1} = (1 + β − ηλ) x_t − β x_{t−1}, that is
+
+        (x_{t+1}, x_t) = R (x_t, x_{t−1}),   R = [[1 + β − ηλ, −β], [1, 0]].
+    """
+    lr = check_positive("lr", lr)
+    beta = check_fraction("beta", beta)
+    lam = float(_as_float_array("lam", lam))
+    return np.array([[1.0 + beta - lr * lam, -beta], [1.0, 0.0]])
+
+
+def heavy_ball_rate(lr: float | np.ndarray, beta: float | np.ndarray,
+                    lams: float | np.ndarray) -> float | np.ndarray:
+    """Convergence rate of heavy ball: the largest spectral radius of R over ``lams``.
+
+    Implements {eq}`eq-hb-rate`. The eigenvalues of R ({eq}`eq-hb-matrix`) are the roots of
+    its characteristic polynomial z² − (1 + β − ηλ) z + β: a complex pair of modulus √β
+    when (1 + β − ηλ)² < 4β, else the real roots, the larger in size being
+    (|1 + β − ηλ| + √((1 + β − ηλ)² − 4β)) / 2. ``lr`` and ``beta`` broadcast against
+    each other (a grid gives the map of the rate over (η, β)); ``lams`` are the
+    curvatures (e.g. μ and L, the extremes, where the worst rate over [μ, L] is
+    attained). A rate ≥ 1 means the iteration does not converge.
+    """
+    lr, beta = _as_float_array("lr", lr), _as_float_array("beta", beta)
+    lams = np.atleast_1d(_as_float_array("lams", lams))
+    if np.any(lr <= 0):
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if np.any(beta < 0) or np.any(beta >= 1):
+        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+    if np.any(lams <= 0):
+        raise ValueError(f"lams must be > 0 (curvatures of a strongly convex quadratic), got {lams!r}")
+    lr, beta = np.broadcast_arrays(lr, beta)
+    a = 1.0 + beta[..., None] - lr[..., None] * lams  # trace of R, one per curvature
+    disc = a * a - 4.0 * beta[..., None]
+    real = (np.abs(a) + np.sqrt(np.maximum(disc, 0.0))) / 2.0
+    rho = np.where(disc < 0, np.sqrt(beta[..., None]), real).max(axis=-1)
+    return float(rho) if rho.ndim == 0 else rho
+
+
+def heavy_ball_max_lr(beta: float, lam: float) -> float:
+    """The largest stable rate of heavy ball along curvature λ: ηλ < 2(1 + β).
+
+    Implements {eq}`eq-hb-stability`: R of {eq}`eq-hb-matrix` has both eigenvalues inside
+    the unit circle exactly when 0 < ηλ < 2(1 + β) (for 0 ≤ β < 1); returns 2(1 + β)/λ.
+    """
+    beta = check_fraction("beta", beta)
+    lam = check_positive("lam", lam)
+    return 2.0 * (1.0 + beta) / lam
+
+
+def newton_step(grad: np.ndarray, hessian: np.ndarray) -> np.ndarray:
+    """Newton's step Δθ = −H⁻¹ g (Implements {eq}`eq-newton`).
+
+    Solves H Δθ = −g (no inverse is formed). On a quadratic with positive definite H it
+    lands on the minimum in one step, whatever the condition number.
+    """
+    g = np.asarray(grad, dtype=float)
+    H = np.asarray(hessian, dtype=float)
+    if g.ndim != 1 or H.shape != (g.size, g.size):
+        raise ValueError(f"hessian must have shape ({g.size}, {g.size}) for a gradient of shape {g.shape}, "
+                         f"got {H.shape}")
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        raise ValueError("grad and hessian must be finite")
+    return -np.linalg.solve(H, g)

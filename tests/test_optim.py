@@ -12,7 +12,7 @@ from lib import optim
 from lib.functions import Quadratic, trajectory
 
 ALL = [optim.SGD, optim.Momentum, optim.Nesterov, optim.AdaGrad, optim.RMSProp, optim.Adam, optim.AdaMax,
-       optim.Nadam, optim.AdamW]
+       optim.Nadam, optim.AdamW, optim.AMSGrad]
 G1, G2, G3 = np.array([1.0, -2.0]), np.array([0.5, 4.0]), np.array([-3.0, 0.25])
 
 
@@ -470,3 +470,93 @@ def test_clipping_refuses_bad_thresholds(bad):
         optim.clip_grad_value({"a": np.ones(2)}, bad)
     with pytest.raises(TypeError, match="grads"):
         optim.clip_grad_norm([np.ones(2)], 1.0)
+
+
+def test_amsgrad_three_steps_like_torch():
+    """torch.optim.Adam(amsgrad=True), PyTorch 2.x: max of the uncorrected exp_avg_sq, then
+    denom = sqrt(max_exp_avg_sq) / sqrt(1 - β2^t) + eps; step = lr / (1 - β1^t) * exp_avg / denom."""
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    p, m, s, s_max = np.array([1.0, 2.0]), np.zeros(2), np.zeros(2), np.zeros(2)
+    expected = []
+    grads = [G2, G1, G3, np.array([0.1, 0.1])]  # |g| falls: s shrinks, s_max must not
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        s = b2 * s + (1 - b2) * g * g
+        s_max = np.maximum(s_max, s)
+        denom = np.sqrt(s_max) / math.sqrt(1 - b2**t) + eps
+        p = p - lr / (1 - b1**t) * m / denom
+        expected.append(p)
+    opt = optim.AMSGrad(lr)
+    np.testing.assert_allclose(run(opt, grads), expected, rtol=1e-13)
+    np.testing.assert_array_equal(opt.state["w"]["s_max"], s_max)
+    assert np.all(opt.state["w"]["s_max"] >= opt.state["w"]["s"])
+
+
+def test_amsgrad_equals_adam_while_the_second_moment_grows():
+    grads = [np.array([1.0, 1.0]) * k for k in (1, 2, 3, 4)]
+    np.testing.assert_allclose(run(optim.AMSGrad(0.01), grads), run(optim.Adam(0.01), grads), rtol=1e-14)
+
+
+def test_heavy_ball_matrix_reproduces_momentum_iterates():
+    lr, beta, lam = 0.1, 0.8, 3.0
+    R = optim.heavy_ball_matrix(lr, beta, lam)
+    np.testing.assert_array_equal(R, [[1 + beta - lr * lam, -beta], [1, 0]])
+    opt, params, xs = optim.Momentum(lr, beta=beta), {"x": np.array([1.0])}, [1.0]
+    for _ in range(6):
+        opt.step(params, {"x": lam * params["x"]})
+        xs.append(float(params["x"][0]))
+    state = np.array([xs[1], xs[0]])
+    for t in range(1, 6):
+        state = R @ state
+        assert state[0] == pytest.approx(xs[t + 1], rel=1e-12)
+
+
+@pytest.mark.parametrize("lr, beta, lam", [(0.1, 0.9, 1.0), (0.5, 0.3, 2.0), (1.9, 0.0, 1.0), (0.05, 0.99, 40.0),
+                                           (3.0, 0.5, 1.0)])
+def test_heavy_ball_rate_is_the_spectral_radius(lr, beta, lam):
+    R = optim.heavy_ball_matrix(lr, beta, lam)
+    assert optim.heavy_ball_rate(lr, beta, lam) == pytest.approx(np.abs(np.linalg.eigvals(R)).max(), rel=1e-9)
+
+
+def test_heavy_ball_rate_grid_worst_over_curvatures_and_optimum():
+    mu, L = 0.1, 10.0
+    lr, beta = optim.momentum_optimal(mu, L)
+    assert optim.heavy_ball_rate(lr, beta, [mu, L]) == pytest.approx(optim.momentum_rate(L / mu), rel=1e-6)
+    lrs, betas = np.meshgrid(np.geomspace(1e-3, 1.0, 7), np.linspace(0, 0.95, 5))
+    grid = optim.heavy_ball_rate(lrs, betas, [mu, L])
+    assert grid.shape == lrs.shape
+    worst = np.maximum(*(np.abs(np.linalg.eigvals(np.stack([np.array([[1 + b - a * lam, -b], [1, 0]])
+                                                            for a, b in zip(lrs.ravel(), betas.ravel(), strict=True)])))
+                         .max(axis=1) for lam in (mu, L)))
+    np.testing.assert_allclose(grid.ravel(), worst, rtol=1e-9)
+    # no setting beats the optimum (Polyak's η*, β*), and β = 0 is gradient descent
+    assert grid.min() >= optim.momentum_rate(L / mu) - 1e-12
+    assert optim.heavy_ball_rate(optim.gd_optimal_lr(mu, L), 0.0, [mu, L]) == pytest.approx(optim.gd_rate(L / mu))
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9])
+def test_heavy_ball_stability_boundary(beta):
+    lam = 2.0
+    edge = optim.heavy_ball_max_lr(beta, lam)
+    assert edge == pytest.approx(2 * (1 + beta) / lam)
+    assert optim.heavy_ball_rate(edge * 0.999, beta, lam) < 1 < optim.heavy_ball_rate(edge * 1.001, beta, lam)
+
+
+def test_heavy_ball_bad_input():
+    with pytest.raises(ValueError, match="beta"):
+        optim.heavy_ball_rate(0.1, 1.0, 1.0)
+    with pytest.raises(ValueError, match="lams"):
+        optim.heavy_ball_rate(0.1, 0.5, [1.0, 0.0])
+    with pytest.raises(ValueError, match="lr"):
+        optim.heavy_ball_rate(-0.1, 0.5, 1.0)
+    with pytest.raises(ValueError, match="lam"):
+        optim.heavy_ball_max_lr(0.5, 0.0)
+
+
+def test_newton_step_solves_a_quadratic_in_one_step():
+    H = np.array([[802.0, -400.0], [-400.0, 200.0]])
+    x_star = np.array([1.0, 1.0])
+    x = np.array([-1.5, 2.0])
+    np.testing.assert_allclose(x + optim.newton_step(H @ (x - x_star), H), x_star, rtol=1e-12)
+    with pytest.raises(ValueError, match="hessian"):
+        optim.newton_step(np.ones(2), np.ones((3, 3)))
