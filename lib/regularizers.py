@@ -23,6 +23,8 @@ class L1L2:
     """The elastic-net penalty Ω(W) = λ₁Σ|W| + λ₂ΣW² and its (sub)gradient.
 
     Implements {eq}`eq-l1` (λ₂ = 0), {eq}`eq-l2` (λ₁ = 0) and their sum {eq}`eq-l1-l2`.
+    Read as a MAP estimate, λ₂ΣW² is the negative log of a Gaussian prior and λ₁Σ|W| of a
+    Laplace prior on the weights ({eq}`eq-map-priors`).
     The gradient is λ₁·sign(W) + 2λ₂W; at W = 0 the L1 part uses sign(0) = 0, the
     subgradient that Keras and PyTorch use too.
     """
