@@ -74,3 +74,53 @@ def check_features(name: str, x: np.ndarray, n_features: int) -> np.ndarray:
     if x.ndim != 2 or x.shape[1] != n_features:
         raise ValueError(f"{name} must have shape (batch, {n_features}), got shape {x.shape}")
     return x
+
+
+def check_real(name: str, value: object, *, finite: bool = True) -> float:
+    """Return ``value`` as a float if it is a real number (finite unless ``finite=False``), else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    if finite and not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if np.isnan(value):
+        raise ValueError(f"{name} must not be NaN, got {value!r}")
+    return float(value)
+
+
+def holds_labels(y: np.ndarray) -> bool:
+    """True if ``y`` holds class labels: integers, booleans, strings, or floats with integer values.
+
+    Floats with a fractional part (scores, probabilities, regression targets) are not labels.
+    """
+    if y.dtype.kind in "biuUSO":
+        return True
+    if y.dtype.kind != "f":
+        return False
+    return bool(np.all(np.isfinite(y)) and np.all(y == np.round(y)))
+
+
+def check_labels(name: str, y: object, *, ndim: int | None = 1) -> np.ndarray:
+    """Return ``y`` as a numeric array of class labels; scores or probabilities are refused.
+
+    Integer-valued floats such as ``[0., 1., 2.]`` are accepted (as scikit-learn accepts them).
+    A float array with fractional values gets a ValueError suggesting ``argmax`` (for class
+    probabilities) or a threshold (for scores).
+    """
+    arr = np.asarray(y)
+    if ndim is not None and arr.ndim != ndim:
+        hint = ("; for class probabilities of shape (N, K) pass their argmax(axis=1)"
+                if arr.ndim == 2 and ndim == 1 else "")
+        raise ValueError(f"{name} must be a {ndim}-D array of class labels, got shape {arr.shape}{hint}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numeric class labels, got dtype {arr.dtype}")
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or inf values")
+        if not np.all(arr == np.round(arr)):
+            frac = arr[arr != np.round(arr)][:3]
+            raise ValueError(
+                f"{name} must hold class labels, got non-integer values such as {frac.tolist()}: these look "
+                f"like scores or probabilities; pass labels, e.g. probabilities.argmax(axis=1) or "
+                f"(scores >= 0.5).astype(int)"
+            )
+    return arr

@@ -9,22 +9,12 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterator
-from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_nonnegative, check_rng
-
-
-class DataSplits(NamedTuple):
-    """Train, validation and test arrays of one data set."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
+from ._checks import check_array, check_fraction, check_int, check_nonnegative, check_real, check_rng
+from ._split import DataSplits
+from ._split import holdout_split as _holdout_split
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -49,10 +39,8 @@ def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.
     ``dtype=np.float32`` returns float32 inputs (standardised in float64, then rounded),
     to feed a float32 model without upcasting its forward pass to float64.
     """
-    from .validation import holdout_split
-
     X, y = load_digits()
-    s = holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
+    s = _holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
                       rng=np.random.default_rng(seed))
     if np.dtype(dtype).kind != "f":
         raise TypeError(f"dtype must be a floating-point type such as np.float32, got {dtype!r}")
@@ -141,6 +129,7 @@ def noisy_line(n: int = 100, slope: float = 3.0, intercept: float = 4.0, noise: 
                rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """x ~ U(0, 2), y = intercept + slope·x + N(0, noise²); shapes (n, 1), for linear regression."""
     n = check_int("n", n)
+    slope, intercept = check_real("slope", slope), check_real("intercept", intercept)
     noise = check_nonnegative("noise", noise)
     rng = check_rng("rng", rng)
     x = rng.uniform(0.0, 2.0, size=(n, 1))
@@ -151,8 +140,8 @@ def imbalanced_blobs(n: int = 1000, minority: float = 0.05, separation: float = 
                      n_features: int = 2, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """Two Gaussian blobs, a fraction ``minority`` of the samples in class 1, the rest in class 0."""
     n = check_int("n", n, minimum=2)
-    if not 0 < minority < 1:
-        raise ValueError(f"minority must lie in (0, 1), got {minority!r}")
+    minority = check_fraction("minority", minority, closed_left=False)
+    separation = check_real("separation", separation)
     d = check_int("n_features", n_features)
     rng = check_rng("rng", rng)
     n1 = max(1, round(minority * n))
@@ -170,21 +159,41 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None,
 
     μ and σ are computed from ``X`` unless given (pass the training set's to transform
     validation and test data). Constant features have σ = 0; they are divided by 1
-    instead, so they map to 0 rather than NaN.
+    instead, so they map to 0 rather than NaN. NaN or inf in ``X``, ``mean`` or ``std`` is
+    refused, and so is data whose magnitude overflows the arithmetic (|x| near 1e308);
+    integer data are standardised in float64, float16 data in float32 and returned as float16.
     """
-    X = check_array("X", X, ndim=2)
+    X = check_array("X", X, ndim=2)  # NaN or inf in X is refused: it would spread to the whole column
+    half = X.dtype == np.float16
+    if X.dtype.kind != "f":
+        X = X.astype(np.float64)
+    elif half:  # its range (65504) overflows in the variance
+        X = X.astype(np.float32)
+    for name, given in (("mean", mean), ("std", std)):
+        if given is not None and np.shape(given) not in ((), (X.shape[1],), (1, X.shape[1])):
+            raise ValueError(f"{name} must have one entry per feature ({X.shape[1]}), got shape {np.shape(given)}")
+    if mean is not None:
+        mean = check_array("mean", mean)
+    if std is not None:
+        std = check_array("std", std)
     if mean is None or std is None:
         if len(X) == 0:
             raise ValueError(f"X needs at least one sample to compute mean and std from, got shape {X.shape}")
-        constant = np.ptp(X, axis=0) == 0  # detected exactly: their float mean and std may be off by an ulp
-    if mean is None:
-        mean = np.where(constant, X[0], X.mean(axis=0))
-    if std is None:
-        std = X.std(axis=0)
-        std = np.where(constant | (std == 0), 1.0, std)  # std == 0 also when a tiny spread underflows
-    if np.any(np.asarray(std) <= 0):
-        raise ValueError("std must be > 0 for every feature")
-    return (X - mean) / std, mean, std
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected below and refused
+        if mean is None or std is None:
+            constant = np.ptp(X, axis=0) == 0  # detected exactly: their float mean and std may be off by an ulp
+        if mean is None:
+            mean = np.where(constant, X[0], X.mean(axis=0))
+        if std is None:
+            std = X.std(axis=0)
+            std = np.where(constant | (std == 0), 1.0, std)  # std == 0 also when a tiny spread underflows
+        if np.any(np.asarray(std) <= 0):
+            raise ValueError("std must be > 0 for every feature")
+        z = (X - mean) / std
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(np.isfinite(z))):
+        raise ValueError(f"X's magnitude (max |x| = {np.abs(X).max():g}) overflows {X.dtype} while standardising; "
+                         "rescale X first")
+    return (z.astype(np.float16) if half else z), mean, std
 
 
 def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:
@@ -212,6 +221,9 @@ def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int,
     ``batch_size`` (batch normalisation cannot train on a batch of one sample).
     """
     batch_size = check_int("batch_size", batch_size)
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must be arrays with one row per sample, got shapes {X.shape} and {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
     n = len(X)

@@ -144,6 +144,8 @@ def layer_stats(outputs: Mapping[str, np.ndarray]) -> dict[str, LayerStats]:
     stats = {}
     for name, a in outputs.items():
         a = check_array(f"outputs[{name!r}]", a, ndim=2)
+        if a.size == 0:
+            raise ValueError(f"outputs[{name!r}] is empty (shape {a.shape}); statistics need at least one value")
         zero = a == 0
         stats[name] = LayerStats(float(a.mean()), float(a.std()), float(zero.mean()),
                                  float(zero.all(axis=0).mean()))
@@ -171,6 +173,8 @@ def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
     Putting a grid point at 0 keeps the kinks of ReLU-like activations on a panel boundary,
     so the rule stays accurate to about 1e-10 for them. ``f`` must be vectorised.
     """
+    if not callable(f):
+        raise TypeError(f"f must be a vectorised function of z, got {f!r}")
     q = check_positive("q", q)
     n_grid = check_int("n_grid", n_grid, minimum=2)
     n_grid += n_grid % 4  # an even number of Simpson panels on each side of 0

@@ -118,19 +118,22 @@ class Study:
 
 
 def tune_and_test(run: Run, methods: Mapping[str, Sequence[dict]], *, tune_seeds: Sequence[int],
-                  test_seeds: Sequence[int], select: str = "val_loss", minimize: bool = True,
+                  test_seeds: Sequence[int], select: str = "val_loss", minimize: bool | None = None,
                   n_jobs: int | None = None, equal_budget: bool = True) -> Study:
     """Tune every method on validation with the same budget, then re-run the choice on test seeds.
 
     ``methods`` maps a method's name to its candidate settings (dicts passed to ``run``,
     e.g. from :func:`grid`); ``run(setting, seed)`` trains once and returns metrics. Each
     candidate runs on every tuning seed; the candidate with the best mean ``select``
-    (lowest if ``minimize``) is re-run on every test seed. With ``equal_budget`` (the
+    (lowest if ``minimize``) is re-run on every test seed. ``minimize=None`` reads the
+    direction off the metric's name: a name with "loss" or "error" is minimised, one with
+    "acc" maximised; any other name needs ``minimize`` given explicitly. With ``equal_budget`` (the
     evidence standard) every method must have the same number of candidates. A
     candidate whose ``select`` is NaN on any seed (a diverged run) is never chosen.
     """
     if not methods:
         raise ValueError("methods must name at least one method, got none")
+    minimize = _direction(select, minimize)
     tune_seeds, test_seeds = _seeds("tune_seeds", tune_seeds), _seeds("test_seeds", test_seeds)
     if set(tune_seeds) & set(test_seeds):
         raise ValueError(f"test_seeds must be fresh: {sorted(set(tune_seeds) & set(test_seeds))} "
@@ -158,6 +161,21 @@ def tune_and_test(run: Run, methods: Mapping[str, Sequence[dict]], *, tune_seeds
     for name in methods:
         results[name].test = [next(done) for _ in test_seeds]
     return Study(results, tune_seeds, test_seeds, select, minimize)
+
+
+def _direction(select: str, minimize: bool | None) -> bool:
+    """Whether ``select`` is minimised: given, or read off its name."""
+    if minimize is not None:
+        if not isinstance(minimize, bool):
+            raise TypeError(f"minimize must be True, False or None, got {minimize!r}")
+        return minimize
+    name = str(select).lower()
+    if "loss" in name or "error" in name:
+        return True
+    if "acc" in name:
+        return False
+    raise ValueError(f"select={select!r} does not say whether lower or higher is better; "
+                     "pass minimize=True or minimize=False")
 
 
 def repeat(run: Run, settings: Mapping[str, dict], seeds: Sequence[int], *,

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, check_positive
+from ._checks import check_int, check_positive, check_real
 from .optim import Optimizer
 
 
 def _points(p: object) -> tuple[np.ndarray, np.ndarray]:
-    arr = np.asarray(p, dtype=float)
+    try:
+        arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"p must be numbers of shape (..., 2), got {p!r}") from None
     if arr.ndim == 0 or arr.shape[-1] != 2:
         raise ValueError(f"p must have shape (..., 2) (x and y on the last axis), got shape {arr.shape}")
     return arr[..., 0], arr[..., 1]
@@ -91,7 +94,7 @@ class Rosenbrock(Function2D):
     log_levels = True
 
     def __init__(self, a: float = 1.0, b: float = 100.0) -> None:
-        self.a = float(a)
+        self.a = check_real("a", a)
         self.b = check_positive("b", b)
         self.minima = np.array([[self.a, self.a**2]])
         self.bounds = ((-2.0, 2.0), (-1.0, 3.0))
@@ -188,9 +191,15 @@ def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a lib.optim.Optimizer, got {type(optimizer).__name__}")
     steps = check_int("steps", steps, minimum=0)
-    p = np.array(fn.start if start is None else start, dtype=float)
+    escape = check_positive("escape", escape)
+    try:
+        p = np.array(fn.start if start is None else start, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"start must be a point (x, y) of two numbers, got {start!r}") from None
     if p.shape != (2,):
         raise ValueError(f"start must be a point (x, y), got shape {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"start must be a finite point, got {p.tolist()}")
     optimizer.reset()
     params = {"p": p}
     path = [p.copy()]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_nonnegative, check_positive
+from ._checks import check_array, check_nonnegative, check_positive, check_real
 
 KERNELS = ("matern52", "rbf")
 _LENGTHSCALE_GRID = np.geomspace(0.02, 5.0, 28)
@@ -159,12 +159,13 @@ def expected_improvement(mean: np.ndarray, std: np.ndarray, best: float, xi: flo
     EI = (best − ξ − μ) Φ(z) + σ φ(z), z = (best − ξ − μ)/σ; where σ = 0 it is
     max(best − ξ − μ, 0). Implements {eq}`eq-ei`.
     """
-    mean = np.asarray(mean, dtype=float)
-    std = np.asarray(std, dtype=float)
+    mean = check_array("mean", mean).astype(float)  # NaN would win an argmax over EI
+    std = check_array("std", std).astype(float)
     if mean.shape != std.shape:
         raise ValueError(f"mean and std must have the same shape, got {mean.shape} and {std.shape}")
     if np.any(std < 0):
         raise ValueError("std must be >= 0 everywhere")
+    best = check_real("best", best)
     check_nonnegative("xi", xi)
     improvement = best - xi - mean
     safe = np.where(std > 0, std, 1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_fraction
+from ._checks import check_real
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -22,6 +22,27 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(z))
 
 
+_EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)}
+
+
+def _as_float(x: object) -> np.ndarray:
+    """``x`` as a float array: integers and booleans become float64, float16 becomes float32
+    (its largest value, 65504, overflows in a squared error or an exponent); float32 and
+    float64 keep their dtype."""
+    a = np.asarray(x)
+    if a.dtype.kind == "f":
+        return a if a.dtype.itemsize >= 4 else a.astype(np.float32)
+    if a.dtype.kind not in "biu":
+        raise TypeError(f"output must be a numeric array, got dtype {a.dtype}")
+    return a.astype(np.float64)
+
+
+def _check_finite_target(value: float, target: np.ndarray) -> None:
+    """Called only when the loss is not finite: say so if the targets, not the outputs, are to blame."""
+    if not np.isfinite(value) and target.dtype.kind == "f" and not np.all(np.isfinite(target)):
+        raise ValueError("target contains NaN or inf values")
+
+
 def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
     if output.ndim not in (1, 2) or output.shape[0] == 0:
         raise ValueError(f"output must be a non-empty 1-D or 2-D batch, got shape {output.shape}")
@@ -32,6 +53,62 @@ def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
             f"target has {target.shape[0]} samples but output has {output.shape[0]} "
             f"(shapes {target.shape} and {output.shape})"
         )
+
+
+def _target_rows(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The (N, K) target rows of SoftmaxCrossEntropy for logits z: one-hot rows for integer
+    labels t of shape (N,), or t itself if its rows are probability vectors."""
+    _check_batch(z, t)
+    if z.ndim != 2:
+        raise ValueError(f"output must be logits of shape (N, K), got shape {z.shape}")
+    n, k = z.shape
+    if t.ndim == 1:
+        if t.dtype.kind not in "iu":
+            hint = "; round or cast labels with .astype(int)" if t.dtype.kind == "f" else ""
+            raise TypeError(f"integer labels expected in target, got dtype {t.dtype}{hint}")
+        lo, hi = t.min(), t.max()
+        if lo < 0 or hi >= k:
+            raise ValueError(f"labels in target must lie in [0, {k}) for {k} logits, got range [{lo}, {hi}]")
+        onehot = np.zeros_like(z)
+        onehot[np.arange(n), t] = 1.0
+        return onehot
+    if t.shape != z.shape:
+        raise ValueError(f"target must have shape ({n},) or {z.shape}, got {t.shape}")
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"target must be numeric, got dtype {t.dtype}")
+    rows = t.astype(z.dtype, copy=False)
+    lo, hi = rows.min(), rows.max()  # NaN fails both comparisons below
+    if not (lo >= 0 and hi <= 1):
+        raise ValueError(f"target rows must be probability vectors with entries in [0, 1], got entries in [{lo}, {hi}]")
+    sums = rows.sum(axis=1)
+    tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(rows.dtype, 1e-3))  # rounding of the row sums
+    if not (sums.min() >= 1 - tol and sums.max() <= 1 + tol):
+        worst = float(sums[np.argmax(np.abs(sums - 1))])
+        raise ValueError(f"each target row must sum to 1 (one-hot or smoothed labels), got a row summing to {worst!r}")
+    return rows
+
+
+def _target_like(output: np.ndarray, target: object) -> np.ndarray:
+    """``target`` as a numeric array of the output's shape and dtype, else an error naming it."""
+    y = np.asarray(target)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"target must be numeric, got dtype {y.dtype}")
+    y = y.astype(output.dtype, copy=False)
+    _check_batch(output, y)
+    if y.shape != output.shape:
+        raise ValueError(f"target must have the output's shape {output.shape}, got {y.shape}")
+    return y
+
+
+def _check_probabilities(p: np.ndarray, y: np.ndarray) -> None:
+    """BinaryCrossEntropy's inputs: targets and outputs in [0, 1] (one min and max each)."""
+    lo, hi = y.min(), y.max()  # NaN fails both comparisons
+    if not (lo >= 0 and hi <= 1):
+        raise ValueError(f"target must hold labels or probabilities in [0, 1], got values in [{lo}, {hi}]")
+    lo, hi = p.min(), p.max()
+    if lo < 0 or hi > 1:
+        raise ValueError(f"output must hold probabilities in [0, 1] (put a Sigmoid layer last), "
+                         f"got values in [{lo}, {hi}]")
 
 
 class Loss:
@@ -52,8 +129,11 @@ class Loss:
 class SoftmaxCrossEntropy(Loss):
     """L = −(1/N) Σ_n log softmax(z_n)_{y_n} on logits z (Implements {eq}`eq-cross-entropy`).
 
-    ``target`` holds integer labels of shape (N,) or one-hot rows of shape (N, K).
+    ``target`` holds integer labels of shape (N,) or rows of shape (N, K) that are
+    probability vectors (one-hot or smoothed: entries in [0, 1], each row summing to 1,
+    else p − t would not be the gradient of the loss computed); anything else is refused.
     Gradient: ∂L/∂z = (softmax(z) − onehot(y)) / N (Implements {eq}`eq-softmax-ce-grad`).
+    A NaN or inf in the logits gives a NaN loss, which ``lib.train.fit`` reports as divergence.
 
     ``label_smoothing=ε`` trains on the target (1 − ε)·onehot + ε/K instead of the one-hot
     row (Implements {eq}`eq-label-smoothing`), PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``
@@ -73,25 +153,11 @@ class SoftmaxCrossEntropy(Loss):
         return f"SoftmaxCrossEntropy(label_smoothing={eps:g})" if eps else "SoftmaxCrossEntropy()"
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        z = np.asarray(output)
-        t = np.asarray(target)
-        _check_batch(z, t)
-        if z.ndim != 2:
-            raise ValueError(f"output must be logits of shape (N, K), got shape {z.shape}")
-        n, k = z.shape
-        if t.ndim == 1:
-            if t.dtype.kind not in "iu":
-                raise TypeError(f"integer labels expected in target, got dtype {t.dtype}")
-            if t.min() < 0 or t.max() >= k:
-                raise ValueError(f"labels in target must lie in [0, {k}), got range [{t.min()}, {t.max()}]")
-            onehot = np.zeros_like(z)
-            onehot[np.arange(n), t] = 1.0
-        elif t.shape == z.shape:
-            onehot = t.astype(z.dtype, copy=False)
-        else:
-            raise ValueError(f"target must have shape ({n},) or {z.shape}, got {t.shape}")
+        z = _as_float(output)
+        onehot = _target_rows(z, np.asarray(target))
+        n = z.shape[0]
         if self.label_smoothing > 0:
-            onehot = (1.0 - self.label_smoothing) * onehot + self.label_smoothing / k
+            onehot = (1.0 - self.label_smoothing) * onehot + self.label_smoothing / z.shape[1]
         logp = log_softmax(z)
         self._cache = (np.exp(logp), onehot)
         return float(-(onehot * logp).sum() / n)
@@ -107,14 +173,13 @@ class MeanSquaredError(Loss):
     """L = (1/M) Σ_i (ŷ_i − y_i)², the mean over all M elements (Implements {eq}`eq-mse`)."""
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        y_hat = np.asarray(output)
-        y = np.asarray(target, dtype=y_hat.dtype)
-        _check_batch(y_hat, y)
-        if y.shape != y_hat.shape:
-            raise ValueError(f"target must have the output's shape {y_hat.shape}, got {y.shape}")
+        y_hat = _as_float(output)  # integer outputs are promoted: the mean of squares is a float
+        y = _target_like(y_hat, target)
         diff = y_hat - y
         self._cache = (diff,)
-        return float(np.mean(diff * diff))
+        value = float(np.mean(diff * diff))
+        _check_finite_target(value, y)
+        return value
 
     def backward(self) -> np.ndarray:
         (diff,) = self._cached()
@@ -132,16 +197,14 @@ class BinaryCrossEntropy(Loss):
 
     def __init__(self, eps: float = 1e-7) -> None:
         super().__init__()
-        self.eps = check_fraction("eps", eps, closed_left=False)
+        self.eps = check_real("eps", eps)
+        if not 0 < self.eps < 0.5:
+            raise ValueError(f"eps must lie in (0, 0.5) (p is clipped to [eps, 1 − eps]), got {eps!r}")
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        p = np.asarray(output)
-        y = np.asarray(target, dtype=p.dtype)
-        _check_batch(p, y)
-        if y.shape != p.shape:
-            raise ValueError(f"target must have the output's shape {p.shape}, got {y.shape}")
-        if np.any((p < 0) | (p > 1)):
-            raise ValueError("output must hold probabilities in [0, 1] (put a Sigmoid layer last)")
+        p = _as_float(output)
+        y = _target_like(p, target)
+        _check_probabilities(p, y)
         p = np.clip(p, self.eps, 1.0 - self.eps)
         self._cache = (p, y)
         return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))

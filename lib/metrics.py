@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_int
+from ._checks import check_array, check_int, check_labels, check_real
 
 _AVERAGES = ("binary", "macro", "micro", "weighted", None)
 
 
-def _check_pair(name_a: str, a: object, name_b: str, b: object) -> tuple[np.ndarray, np.ndarray]:
-    """Two non-empty 1-D numeric arrays of the same length."""
-    a = check_array(name_a, a, ndim=1)
-    b = check_array(name_b, b, ndim=1)
+def _check_pair(name_a: str, a: object, name_b: str, b: object, *,
+                labels: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Two non-empty 1-D numeric arrays of the same length; with ``labels`` both must hold class labels.
+
+    As scikit-learn (which refuses "a mix of binary and continuous targets"), scores or
+    probabilities where labels belong are an error, not a comparison that is never equal.
+    """
+    if labels:
+        a, b = check_labels(name_a, a), check_labels(name_b, b)
+    else:
+        a = check_array(name_a, a, ndim=1)
+        b = check_array(name_b, b, ndim=1)
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
@@ -28,7 +36,7 @@ def _check_pair(name_a: str, a: object, name_b: str, b: object) -> tuple[np.ndar
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of predictions equal to the label: (1/N) Σ 1[ŷ_n = y_n] (Implements {eq}`eq-accuracy`)."""
-    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred)
+    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred, labels=True)
     return float(np.mean(y_true == y_pred))
 
 
@@ -40,15 +48,18 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray 
     ``sklearn.metrics.confusion_matrix``. Samples whose labels are not in ``labels`` are
     not counted. For a binary task with labels (0, 1) the matrix is [[TN, FP], [FN, TP]].
     """
-    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred)
+    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred, labels=True)
     if labels is None:
         labels = np.union1d(y_true, y_pred)
     else:
-        labels = check_array("labels", labels, ndim=1)
+        labels = check_labels("labels", labels)
         if labels.size == 0:
             raise ValueError("labels is empty; give at least one label")
         if np.unique(labels).size != labels.size:
             raise ValueError(f"labels must not repeat a label, got {labels.tolist()}")
+        if not np.isin(labels, y_true).any():  # scikit-learn's check, same reason: nothing would be counted
+            raise ValueError(f"labels {labels.tolist()} must include at least one label of y_true "
+                             f"(labels there: {np.unique(y_true).tolist()})")
     k = labels.size
     order = np.argsort(labels)
     sorted_labels = labels[order]
@@ -94,7 +105,10 @@ def precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, *, average: str 
     """
     if average not in _AVERAGES:
         raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
-    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred)
+    if isinstance(zero_division, bool) or not isinstance(zero_division, int | float | np.floating) or not (
+            np.isnan(zero_division) or 0 <= zero_division <= 1):
+        raise ValueError(f"zero_division must be a number in [0, 1] or NaN (as scikit-learn), got {zero_division!r}")
+    y_true, y_pred = _check_pair("y_true", y_true, "y_pred", y_pred, labels=True)
     all_labels = np.union1d(y_true, y_pred)
     labels = all_labels
     if average == "binary":
@@ -117,13 +131,23 @@ def precision_recall_f1(y_true: np.ndarray, y_pred: np.ndarray, *, average: str 
     f1 = _divide(2 * tp, pred_sum + true_sum, zero_division)
     if average is None:
         return precision, recall, f1
-    weights = true_sum if average == "weighted" else None  # sums to N > 0: every true label is counted
-    return tuple(float(np.average(m, weights=weights)) for m in (precision, recall, f1))
+    weights = true_sum if average == "weighted" else np.ones_like(true_sum)  # sums to N > 0 when weighted
+
+    def mean(m: np.ndarray) -> float:  # as scikit-learn's _nanaverage: classes scored NaN (zero_division=nan)
+        keep = ~np.isnan(m)              # are left out; if the remaining weights are all 0, they are ignored
+        if not keep.any():
+            return float("nan")
+        w = weights[keep]
+        return float(np.average(m[keep], weights=w if w.sum() else None))
+
+    return tuple(mean(m) for m in (precision, recall, f1))
 
 
-def _binary_scores(y_true: object, y_score: object, pos_label: int) -> tuple[np.ndarray, np.ndarray]:
+def _binary_scores(y_true: object, y_score: object, pos_label: int,
+                   score_name: str = "y_score") -> tuple[np.ndarray, np.ndarray]:
     """y_true as a 0/1 float array (1 where it equals ``pos_label``) and the float scores."""
-    y_true, y_score = _check_pair("y_true", y_true, "y_score", y_score)
+    y_true = check_labels("y_true", y_true)  # scores here would make every sample its own class
+    y_true, y_score = _check_pair("y_true", y_true, score_name, y_score)
     labels = np.unique(y_true)
     if labels.size > 2:
         raise ValueError(f"y_true must hold two classes for a binary metric, got labels {labels.tolist()}")
@@ -235,10 +259,8 @@ def log_loss(y_true: np.ndarray, y_prob: np.ndarray, *, eps: float | None = None
     of float64 as in ``sklearn.metrics.log_loss``, so a confident mistake costs a large but
     finite amount.
     """
-    y_true = check_array("y_true", y_true, ndim=1)
+    y_true = check_labels("y_true", y_true)
     p = check_array("y_prob", y_prob).astype(np.float64)
-    if y_true.dtype.kind not in "biu":
-        raise TypeError(f"y_true must hold integer labels, got dtype {y_true.dtype}")
     if p.ndim == 1:
         p = np.column_stack([1.0 - p, p])
     if p.ndim != 2 or p.shape[0] != y_true.size:
@@ -252,7 +274,7 @@ def log_loss(y_true: np.ndarray, y_prob: np.ndarray, *, eps: float | None = None
     k = p.shape[1]
     if y_true.min() < 0 or y_true.max() >= k:
         raise ValueError(f"labels in y_true must lie in [0, {k}), got range [{y_true.min()}, {y_true.max()}]")
-    eps = float(np.finfo(np.float64).eps) if eps is None else float(eps)
+    eps = float(np.finfo(np.float64).eps) if eps is None else check_real("eps", eps)
     if not 0 < eps < 0.5:
         raise ValueError(f"eps must lie in (0, 0.5), got {eps!r}")
     p = np.clip(p, eps, 1.0 - eps)
@@ -269,7 +291,7 @@ def calibration_curve(y_true: np.ndarray, y_prob: np.ndarray, *,
     non-empty bins; the first two agree with ``sklearn.calibration.calibration_curve``
     (``strategy="uniform"``).
     """
-    y, p = _binary_scores(y_true, y_prob, 1)
+    y, p = _binary_scores(y_true, y_prob, 1, "y_prob")
     n_bins = check_int("n_bins", n_bins)
     if np.any((p < 0) | (p > 1)):
         raise ValueError("y_prob must hold probabilities in [0, 1]")

@@ -85,6 +85,8 @@ def weight_decay(params: dict[str, np.ndarray], lr: float, decay: float,
     lr = check_positive("lr", lr)
     decay = check_nonnegative("decay", decay)
     keys = list(params) if keys is None else keys
+    if isinstance(keys, str):
+        raise TypeError(f"keys must be a list of parameter names, got the string {keys!r}; wrap it in a list")
     for k in keys:
         if k not in params:
             raise ValueError(f"keys contains {k!r}, which is not in params (keys {sorted(params)})")
@@ -101,6 +103,8 @@ def max_norm(W: np.ndarray, r: float, axis: int = 0) -> np.ndarray:
     r = check_positive("r", r)
     if not isinstance(W, np.ndarray) or W.dtype.kind != "f":
         raise TypeError(f"W must be a floating-point numpy array (it is changed in place), got {type(W).__name__}")
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"axis must be an integer, got {axis!r}")
     if not -W.ndim <= axis < W.ndim:
         raise ValueError(f"axis must be in [{-W.ndim}, {W.ndim}) for W of shape {W.shape}, got {axis!r}")
     norms = np.sqrt(np.sum(W * W, axis=axis, keepdims=True))
@@ -117,7 +121,7 @@ class MaxNorm(Callback):
 
     def __init__(self, r: float, axis: int = 0) -> None:
         self.r = check_positive("r", r)
-        self.axis = axis
+        self.axis = check_int("axis", axis, minimum=-(2**31))
 
     def on_batch_end(self, model: Sequential) -> None:
         for k in model.weight_keys:
@@ -255,6 +259,8 @@ def accuracy_by_uncertainty(uncertainty: np.ndarray, correct: np.ndarray,
     c = np.asarray(correct)
     if c.shape != u.shape:
         raise ValueError(f"correct must have the shape of uncertainty {u.shape}, got {c.shape}")
+    if c.dtype.kind not in "biuf" or not np.all((c == 0) | (c == 1)):
+        raise ValueError("correct must hold booleans (or 0/1), one per prediction, e.g. y_pred == y_true")
     if n_bins > len(u):
         raise ValueError(f"n_bins must be <= the number of predictions ({len(u)}), got {n_bins}")
     order = np.argsort(u, kind="stable")

@@ -22,6 +22,10 @@ Schedule = Callable[[int], float]
 
 
 def _check_t(t: int, total_steps: int | None = None) -> None:
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
+        raise TypeError(f"t must be a step or epoch number (a real number >= 0), got {t!r} ({type(t).__name__})")
+    if not math.isfinite(t):
+        raise ValueError(f"t must be a finite number >= 0, got {t!r}")
     if t < 0:
         raise ValueError(f"t must be >= 0, got {t!r}")
     if total_steps is not None and t >= total_steps:
@@ -173,6 +177,8 @@ class ReduceLROnPlateau:
         self.patience = check_int("patience", patience, minimum=0)
         self.min_delta = check_nonnegative("min_delta", min_delta)
         self.min_lr = check_nonnegative("min_lr", min_lr)
+        if self.min_lr > self.lr:
+            raise ValueError(f"min_lr must be <= lr = {self.lr!r} (the rate is only ever cut), got {min_lr!r}")
         self.best = math.inf
         self.wait = 0
         self.n_cuts = 0
@@ -204,7 +210,7 @@ class ReduceLROnPlateau:
 def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_min: float = 1e-5,
                   lr_max: float = 10.0, batch_size: int = 32, rng: np.random.Generator | int,
                   epochs: int = 1, smoothing: float = 0.0,
-                  stop_factor: float | None = 4.0) -> tuple[np.ndarray, np.ndarray]:
+                  stop_factor: float | None = 4.0, drop_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Smith's learning-rate range test (Implements {eq}`eq-lr-range-test`).
 
     Trains for ``epochs`` epochs of mini-batches (one by default), multiplying the rate by
@@ -219,6 +225,8 @@ def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_mi
       (not returned); ``stop_factor=None`` never stops on the ratio.
     - The model's parameters and buffers and the optimizer (rate and state) are restored
       afterwards, so the test leaves no trace; ``rng`` does advance.
+    - ``drop_last=True`` skips each epoch's final batch when it is smaller than
+      ``batch_size`` (as in ``lib.train.fit``; batch normalisation cannot train on one sample).
     """
     lr_min = check_positive("lr_min", lr_min)
     lr_max = check_positive("lr_max", lr_max)
@@ -230,9 +238,14 @@ def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_mi
     smoothing = check_fraction("smoothing", smoothing)
     if stop_factor is not None and check_positive("stop_factor", stop_factor) <= 1:
         raise ValueError(f"stop_factor must be > 1 or None, got {stop_factor!r}")
+    X = check_array("X", X)  # NaN in X would end the sweep at once and look like divergence
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must be arrays with one row per sample, got shapes {X.shape} and {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
-    n_steps = epochs * math.ceil(len(X) / batch_size)
+    per_epoch = len(X) // batch_size if drop_last else math.ceil(len(X) / batch_size)
+    n_steps = epochs * per_epoch
     if n_steps < 2:
         raise ValueError(f"the sweep needs at least 2 steps, got {n_steps} (lower batch_size or raise epochs)")
     sweep = lr_min * (lr_max / lr_min) ** (np.arange(n_steps) / (n_steps - 1))
@@ -240,7 +253,7 @@ def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_mi
     rates, losses = [], []
     avg, best = 0.0, math.inf
     try:
-        batches = (b for _ in range(epochs) for b in minibatches(X, y, batch_size, rng))
+        batches = (b for _ in range(epochs) for b in minibatches(X, y, batch_size, rng, drop_last=drop_last))
         for k, (Xb, yb) in enumerate(batches):
             value = loss.forward(model.forward(Xb, training=True), yb)
             if not np.isfinite(value):
@@ -274,6 +287,10 @@ def suggest_lr(rates: np.ndarray, losses: np.ndarray, rule: str = "min/10") -> f
     """
     rates = check_array("rates", rates, ndim=1).astype(np.float64)
     losses = check_array("losses", losses, ndim=1).astype(np.float64)
+    if np.any(rates <= 0):
+        raise ValueError("rates must all be > 0 (learning rates, read on a log scale)")
+    if rule not in ("min/10", "steepest"):
+        raise ValueError(f"rule must be 'min/10' or 'steepest', got {rule!r}")
     if len(rates) != len(losses) or len(rates) < 2:
         raise ValueError(f"rates and losses must have the same length >= 2, got {len(rates)} and {len(losses)}")
     if rule == "min/10":

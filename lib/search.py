@@ -199,6 +199,12 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
     space = _check_space(space)
     single = isinstance(params, Mapping)
     rows = [params] if single else list(params)
+    for i, p in enumerate(rows):
+        if not isinstance(p, Mapping):
+            raise TypeError(f"params must be a dict or a list of dicts, got {type(p).__name__} at position {i}")
+        missing = [k for k in space if k not in p]
+        if missing:
+            raise ValueError(f"params lacks the hyperparameters {missing} of the space (got keys {sorted(p)})")
     U = np.array([[float(space[k].encode(p[k])) for k in space] for p in rows]).reshape(len(rows), len(space))
     return U[0] if single else U
 
@@ -206,7 +212,10 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
 def from_unit(space: Mapping[str, Distribution], U: np.ndarray) -> list[dict]:
     """Configurations for the rows of ``U`` (n, d) in the unit cube (inverse of ``to_unit``)."""
     space = _check_space(space)
-    U = np.clip(np.atleast_2d(np.asarray(U, dtype=float)), 0.0, 1.0 - 1e-12)
+    U = np.atleast_2d(np.asarray(U, dtype=float))
+    if not np.all(np.isfinite(U)):
+        raise ValueError("U contains NaN or inf values; it must hold points of the unit cube")
+    U = np.clip(U, 0.0, 1.0 - 1e-12)
     if U.shape[1] != len(space):
         raise ValueError(f"U must have {len(space)} columns (one per hyperparameter), got shape {U.shape}")
     cols = {k: dist.decode(U[:, j]) for j, (k, dist) in enumerate(space.items())}
@@ -266,11 +275,26 @@ def _check_objective(objective: object) -> None:
 
 
 # --------------------------------------------------------------------------------- searches
-def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=None) -> list[Trial]:
+MAX_TRIALS = 100_000
+"""Default cap on the number of evaluations a bandit search may plan (see :func:`hyperband`)."""
+
+
+def _check_work(what: str, n_evaluations: int, n_configs: int, max_trials: int,
+                advice: str = "lower max_budget/min_budget or raise eta") -> None:
+    if n_evaluations > max_trials:
+        raise ValueError(
+            f"{what} would sample {n_configs} configurations and run {n_evaluations} evaluations, more than "
+            f"max_trials={max_trials}; {advice}, or pass a larger max_trials"
+        )
+
+
+def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=None,
+                max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Evaluate every combination of the values in ``grid`` (name -> list of values), the
     last name varying fastest (as ``itertools.product``).
 
     Implements {eq}`eq-hpo` by exhaustive enumeration of a finite set of configurations.
+    A grid of more than ``max_trials`` combinations is refused (ValueError stating its size).
     """
     _check_objective(objective)
     if not isinstance(grid, Mapping) or not grid:
@@ -278,6 +302,9 @@ def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=No
     for name, values in grid.items():
         if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray) or len(values) == 0:
             raise ValueError(f"grid[{name!r}] must be a non-empty list of values, got {values!r}")
+    max_trials = check_int("max_trials", max_trials)
+    n_combos = math.prod(len(v) for v in grid.values())
+    _check_work("grid_search", n_combos, n_combos, max_trials, "use fewer values per hyperparameter")
     trials: list[Trial] = []
     names = list(grid)
     for combo in itertools.product(*(grid[k] for k in names)):
@@ -329,14 +356,16 @@ def _halving(objective: Objective, configs: list[dict], rungs: Sequence[tuple[in
 
 def successive_halving(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
                        min_budget: float, max_budget: float, eta: int = 3,
-                       rng: np.random.Generator | int | None = None) -> list[Trial]:
+                       rng: np.random.Generator | int | None = None, *,
+                       max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Successive halving (Jamieson and Talwalkar, 2016): start ``n_trials`` random
     configurations on ``min_budget``, keep the best ⌊n/η⌋, multiply the budget by η, repeat.
 
     Rung i gives n_i = ⌊n η^{-i}⌋ configurations (at least one) the budget
     r_i = min_budget · η^i, for i = 0 … s with s = ⌊log_η(max_budget/min_budget)⌋, so the
     last rung's budget is the largest that does not exceed ``max_budget``.
-    Implements {eq}`eq-successive-halving`.
+    Implements {eq}`eq-successive-halving`. A plan of more than ``max_trials`` evaluations
+    is refused (ValueError stating its size).
     """
     _check_objective(objective)
     space = _check_space(space)
@@ -348,7 +377,9 @@ def successive_halving(objective: Objective, space: Mapping[str, Distribution], 
     if max_budget < min_budget:
         raise ValueError(f"max_budget must be >= min_budget={min_budget:g}, got {max_budget:g}")
     s = math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9)
+    max_trials = check_int("max_trials", max_trials)
     rungs = [(max(1, n_trials // eta**i), _nice(min_budget * eta**i)) for i in range(s + 1)]
+    _check_work("successive_halving", sum(n for n, _ in rungs), n_trials, max_trials, "lower n_trials")
     trials: list[Trial] = []
     configs = [sample_space(space, rng) for _ in range(n_trials)]
     _halving(objective, configs, rungs, eta, trials, bracket=0)
@@ -369,7 +400,12 @@ def hyperband_schedule(max_budget: float, eta: int = 3, min_budget: float = 1) -
     if max_budget < min_budget:
         raise ValueError(f"max_budget must be >= min_budget={min_budget:g}, got {max_budget:g}")
     R = max_budget / min_budget
+    if not math.isfinite(R):
+        raise ValueError(f"max_budget / min_budget must be finite, got {max_budget:g} / {min_budget:g}")
     s_max = math.floor(math.log(R) / math.log(eta) + 1e-9)
+    if s_max > 64:
+        raise ValueError(f"max_budget / min_budget = {R:g} gives s_max = {s_max} brackets with up to "
+                         f"{eta}^{s_max} configurations each; use a ratio below {eta}^65")
     brackets = []
     for s in range(s_max, -1, -1):
         n = math.ceil((s_max + 1) / (s + 1) * eta**s - 1e-9)
@@ -378,16 +414,23 @@ def hyperband_schedule(max_budget: float, eta: int = 3, min_budget: float = 1) -
 
 
 def hyperband(objective: Objective, space: Mapping[str, Distribution], max_budget: float, eta: int = 3,
-              rng: np.random.Generator | int | None = None, *, min_budget: float = 1) -> list[Trial]:
+              rng: np.random.Generator | int | None = None, *, min_budget: float = 1,
+              max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Hyperband: successive halving run over every bracket of ``hyperband_schedule``, from the
     most aggressive (many configurations, tiny budgets) to plain random search at full budget.
 
     Trials carry their ``bracket`` (the s of Li et al.) and ``rung``. Implements {eq}`eq-hyperband`.
+    The number of configurations grows like η^{s_max} with R = max_budget/min_budget, so the
+    plan is counted first: a search that would run more than ``max_trials`` evaluations is
+    refused with a ValueError that states how many it would have run.
     """
     _check_objective(objective)
     space = _check_space(space)
     rng = check_rng("rng", rng)
+    max_trials = check_int("max_trials", max_trials)
     schedule = hyperband_schedule(max_budget, eta, min_budget)
+    _check_work("hyperband", sum(n for rungs in schedule for n, _ in rungs),
+                sum(rungs[0][0] for rungs in schedule), max_trials)
     s_max = len(schedule) - 1
     trials: list[Trial] = []
     for k, rungs in enumerate(schedule):

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_rng
-from .data import DataSplits
+from ._checks import check_array, check_int, check_labels, check_rng
+from ._split import holdout_split  # noqa: F401  (public here, as DESIGN.md lists it; defined in _split)
 
 Split = tuple[np.ndarray, np.ndarray]
-
-
-def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_size: float = 0.2,
-                  stratify: bool = True, rng: np.random.Generator | int) -> DataSplits:
-    """Split (X, y) once into train, validation and test sets.
-
-    With ``stratify`` each class is split in the same proportions (so class frequencies
-    match across the three sets up to rounding); otherwise one random permutation is cut.
-    """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
-    for name, frac in (("val_size", val_size), ("test_size", test_size)):
-        if not 0 <= frac < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {frac!r}")
-    if val_size + test_size >= 1:
-        raise ValueError(f"val_size + test_size must be < 1, got {val_size} + {test_size}")
-    rng = check_rng("rng", rng)
-    groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [np.arange(len(y))]
-    parts: list[list[np.ndarray]] = [[], [], []]
-    for idx in groups:
-        idx = rng.permutation(idx)
-        n_test = round(test_size * len(idx))
-        n_val = round(val_size * len(idx))
-        parts[2].append(idx[:n_test])
-        parts[1].append(idx[n_test:n_test + n_val])
-        parts[0].append(idx[n_test + n_val:])
-    tr, va, te = (rng.permutation(np.concatenate(p)) for p in parts)
-    if len(tr) == 0:
-        raise ValueError("the training set is empty; lower val_size/test_size or give more samples")
-    return DataSplits(X[tr], y[tr], X[va], y[va], X[te], y[te])
 
 
 def _check_k(k: int, n: int, what: str = "samples") -> int:
@@ -99,9 +69,7 @@ def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
     Raises ValueError if k exceeds the size of every class; warns (as scikit-learn does)
     if it exceeds the size of the smallest, since some folds then miss that class.
     """
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}")
+    y = check_labels("y", y)  # as scikit-learn, continuous targets cannot be stratified
     n = y.size
     if n == 0:
         raise ValueError("y is empty; stratified_kfold needs at least k samples")
@@ -179,8 +147,14 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
     if not callable(train_and_score):
         raise TypeError(f"train_and_score must be callable, got {type(train_and_score).__name__}")
     X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must be arrays with one row per sample, got shapes {X.shape} and {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    n = len(X)
+    if isinstance(splits, tuple) and len(splits) == 2 and np.ndim(splits[0]) == 1:
+        raise TypeError("splits must be a list of (train_idx, test_idx) pairs, got a single pair; "
+                        "wrap it in a list: [(train_idx, test_idx)]")
     scores = []
     for i, (train, test) in enumerate(splits):
         train = check_array(f"splits[{i}] train indices", train, ndim=1)
@@ -189,9 +163,17 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
             raise ValueError(f"splits[{i}] has an empty train or test set ({train.size} and {test.size} indices)")
         if train.dtype.kind not in "iu" or test.dtype.kind not in "iu":
             raise TypeError(f"splits[{i}] must hold integer indices, got {train.dtype} and {test.dtype}")
+        for part, idx in (("train", train), ("test", test)):
+            if idx.min() < 0 or idx.max() >= n:
+                raise ValueError(f"splits[{i}] {part} indices must lie in [0, {n}) for {n} samples, "
+                                 f"got range [{idx.min()}, {idx.max()}] (negative indices are refused)")
         if np.intersect1d(train, test).size:
             raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
-        scores.append(float(train_and_score(X[train], y[train], X[test], y[test])))
+        score = train_and_score(X[train], y[train], X[test], y[test])
+        if isinstance(score, bool) or not isinstance(score, numbers.Real):
+            raise TypeError(f"train_and_score must return a real number (the fold's score), got {score!r} "
+                            f"for splits[{i}]")
+        scores.append(float(score))
     if not scores:
         raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
     return np.asarray(scores)

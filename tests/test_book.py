@@ -170,8 +170,9 @@ def implementers() -> dict[str, set[str]]:
         if not inspect.ismodule(mod):
             continue
         for obj_name, obj in vars(mod).items():
-            if getattr(obj, "__module__", None) != mod.__name__:
-                continue
+            home = getattr(obj, "__module__", None) or ""
+            if home != mod.__name__ and not home.startswith(mod.__name__ + "."):
+                continue  # imported from elsewhere; a package's own submodules count
             members = [(obj_name, obj)]
             if inspect.isclass(obj):
                 members += [(f"{obj_name}.{k}", v) for k, v in vars(obj).items() if inspect.isfunction(v)]

@@ -47,6 +47,20 @@ def test_maximizing_a_score():
     study = experiments.tune_and_test(run, {"A": experiments.grid(lr=[0.1, 1.0, 3.0])},
                                       tune_seeds=[0], test_seeds=[1, 2], select="val_acc", minimize=False)
     assert study["A"].chosen == {"lr": 1.0}
+    # the direction is read off the metric's name: an accuracy is maximised
+    inferred = experiments.tune_and_test(run, {"A": experiments.grid(lr=[0.1, 1.0, 3.0])},
+                                         tune_seeds=[0], test_seeds=[1, 2], select="val_acc")
+    assert inferred["A"].chosen == {"lr": 1.0} and not inferred.minimize
+
+
+def test_an_unnamed_direction_must_be_given():
+    def run(setting, seed):
+        return {"score": setting["lr"], "test_acc": 0.5}
+    with pytest.raises(ValueError, match="pass minimize=True or minimize=False"):
+        experiments.tune_and_test(run, {"A": [{"lr": 1.0}]}, tune_seeds=[0], test_seeds=[1], select="score")
+    study = experiments.tune_and_test(run, {"A": [{"lr": 1.0}, {"lr": 2.0}]}, tune_seeds=[0], test_seeds=[1],
+                                      select="score", minimize=True)
+    assert study["A"].chosen == {"lr": 1.0}
 
 
 def test_diverged_candidates_are_never_chosen():

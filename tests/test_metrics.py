@@ -276,3 +276,10 @@ def test_threshold_explorer_builds_and_checks_its_threshold():
     assert box.children[0].children[0].value == 0.5
     with pytest.raises(ValueError, match="threshold"):
         threshold_explorer(Y, S, threshold=2.0)
+
+
+def test_calibration_curve_names_y_prob_in_its_errors():
+    with pytest.raises(ValueError, match="y_prob contains NaN"):
+        metrics.calibration_curve([0, 1], [np.nan, 0.5])
+    with pytest.raises(ValueError, match="y_true must hold class labels"):
+        metrics.calibration_curve([0.2, 0.7], [0.1, 0.5])

@@ -407,3 +407,28 @@ def test_make_schedule_builds_the_named_schedule():
             assert all(0 < sched(t) <= 0.1 for t in range(50))
     with pytest.raises(ValueError, match="name"):
         make_schedule("linear", 0.1, **kw)
+
+
+def test_lr_range_test_drop_last_lets_batch_norm_skip_a_final_batch_of_one():
+    """33 samples in batches of 8 leave a batch of one, which BatchNorm cannot train on."""
+    from lib.layers import BatchNorm
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((33, 2)), rng.integers(0, 2, 33)
+
+    def run(**kw):
+        net = Sequential([Dense(2, 4, rng=0), BatchNorm(4), ReLU(), Dense(4, 2, rng=1)])
+        return S.lr_range_test(net, SoftmaxCrossEntropy(), SGD(0.1), X, y, batch_size=8, rng=0, **kw)
+
+    with pytest.raises(ValueError, match="drop_last=True"):
+        run()
+    rates, losses = run(drop_last=True)
+    assert len(rates) == len(losses) == 4  # the four full batches, the batch of one skipped
+
+
+def test_lr_range_test_refuses_nan_in_X():
+    X = np.ones((20, 2))
+    X[3, 1] = np.nan
+    net = Sequential([Dense(2, 2, rng=0)])
+    with pytest.raises(ValueError, match="X contains NaN"):
+        S.lr_range_test(net, SoftmaxCrossEntropy(), SGD(0.1), X, np.zeros(20, int), rng=0)

@@ -170,3 +170,20 @@ def test_holdout_split_is_stratified_and_disjoint():
     np.testing.assert_array_equal(np.sort(all_idx), np.arange(y.size))
     np.testing.assert_array_equal(np.bincount(s.y_test), [10, 6, 4])
     np.testing.assert_array_equal(np.bincount(s.y_val), [10, 6, 4])
+
+
+def test_data_and_validation_do_not_import_each_other():
+    """Issue 19: the circle data -> validation -> data is broken; the split lives in lib/_split.py."""
+    import ast
+    from pathlib import Path
+
+    import lib
+    from lib import data
+
+    root = Path(lib.__file__).parent
+    for name, other in (("data", "validation"), ("validation", "data")):
+        tree = ast.parse((root / f"{name}.py").read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert other not in imported and f"lib.{other}" not in imported, (name, imported)
+    assert validation.holdout_split.__module__ == "lib.validation"
+    assert data.DataSplits is validation.holdout_split(np.zeros((5, 1)), np.zeros(5), rng=0).__class__
