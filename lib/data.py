@@ -235,3 +235,26 @@ def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int,
         else:
             idx = order[start:start + batch_size]
             yield X[idx], y[idx]
+
+
+def random_shift(X: np.ndarray, max_shift: int, rng: np.random.Generator | int) -> np.ndarray:
+    """Shift every signal along its last axis by a random whole number of steps.
+
+    Implements {eq}`eq-random-shift`: sample i is moved by s_i, drawn uniformly from
+    {−max_shift, …, max_shift}, x̃_i[t] = x_i[clip(t − s_i, 0, L − 1)]; the samples at the
+    edge are repeated into the gap (edge padding), so no value is invented. Works on
+    (n, L) and (n, channels, L) arrays; returns a new array of X's dtype.
+    """
+    X = check_array("X", X)
+    if X.ndim not in (2, 3):
+        raise ValueError(f"X must have shape (n, L) or (n, channels, L), got {X.shape}")
+    max_shift = check_int("max_shift", max_shift, minimum=0)
+    if max_shift >= X.shape[-1]:
+        raise ValueError(f"max_shift must be < the signal length {X.shape[-1]}, got {max_shift}")
+    rng = check_rng("rng", rng)
+    n, length = X.shape[0], X.shape[-1]
+    s = rng.integers(-max_shift, max_shift + 1, size=n)
+    idx = np.clip(np.arange(length)[None, :] - s[:, None], 0, length - 1)  # (n, L)
+    if X.ndim == 3:
+        idx = np.broadcast_to(idx[:, None, :], X.shape)
+    return np.take_along_axis(X, idx, axis=-1)

@@ -134,12 +134,30 @@ class SoftmaxCrossEntropy(Loss):
     else p − t would not be the gradient of the loss computed); anything else is refused.
     Gradient: ∂L/∂z = (softmax(z) − onehot(y)) / N (Implements {eq}`eq-softmax-ce-grad`).
     A NaN or inf in the logits gives a NaN loss, which ``lib.train.fit`` reports as divergence.
+
+    ``label_smoothing=ε`` trains on the target (1 − ε)·onehot + ε/K instead of the one-hot
+    row (Implements {eq}`eq-label-smoothing`), PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``
+    (torch ≥ 1.10: "a mixture of the original ground truth and a uniform distribution");
+    the gradient becomes (softmax(z) − target) / N.
     """
+
+    def __init__(self, label_smoothing: float = 0.0) -> None:
+        super().__init__()
+        eps = label_smoothing
+        if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating) or not 0.0 <= eps <= 1.0:
+            raise ValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        self.label_smoothing = float(eps)
+
+    def __repr__(self) -> str:
+        eps = self.label_smoothing
+        return f"SoftmaxCrossEntropy(label_smoothing={eps:g})" if eps else "SoftmaxCrossEntropy()"
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         z = _as_float(output)
         onehot = _target_rows(z, np.asarray(target))
         n = z.shape[0]
+        if self.label_smoothing > 0:
+            onehot = (1.0 - self.label_smoothing) * onehot + self.label_smoothing / z.shape[1]
         logp = log_softmax(z)
         self._cache = (np.exp(logp), onehot)
         return float(-(onehot * logp).sum() / n)

@@ -8,6 +8,8 @@ records the data loss alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ._checks import check_array, check_int, check_nonnegative, check_positive, check_rng
@@ -21,6 +23,8 @@ class L1L2:
     """The elastic-net penalty Ω(W) = λ₁Σ|W| + λ₂ΣW² and its (sub)gradient.
 
     Implements {eq}`eq-l1` (λ₂ = 0), {eq}`eq-l2` (λ₁ = 0) and their sum {eq}`eq-l1-l2`.
+    Read as a MAP estimate, λ₂ΣW² is the negative log of a Gaussian prior and λ₁Σ|W| of a
+    Laplace prior on the weights ({eq}`eq-map-priors`).
     The gradient is λ₁·sign(W) + 2λ₂W; at W = 0 the L1 part uses sign(0) = 0, the
     subgradient that Keras and PyTorch use too.
     """
@@ -271,3 +275,30 @@ def fraction_near_zero(model: Sequential, tol: float = 1e-2) -> float:
     tol = check_positive("tol", tol)
     w = np.concatenate([model.params[k].ravel() for k in model.weight_keys])
     return float(np.mean(np.abs(w) < tol))
+
+
+def l2_shrinkage(eigenvalues: np.ndarray, alpha: float) -> np.ndarray:
+    """Factor λ_i / (λ_i + α) by which L2 shrinks the optimum along each Hessian eigenvector.
+
+    Implements {eq}`eq-l2-eigen` (Goodfellow et al., §7.1.1): near the unregularized optimum
+    w* with Hessian H = Q diag(λ) Qᵀ, the minimiser of the quadratic loss plus ½·α·‖w‖²
+    (Saito's convention; Keras' λ·‖w‖² is α = 2λ) is w̃ = Q diag(λ/(λ+α)) Qᵀ w*: directions of
+    high curvature (λ_i ≫ α) keep their component, flat ones (λ_i ≪ α) are shrunk to zero.
+    """
+    lam = check_array("eigenvalues", eigenvalues)
+    if np.any(lam < 0):
+        raise ValueError(f"eigenvalues must be >= 0 (a Hessian at a minimum), got min {lam.min()!r}")
+    alpha = check_positive("alpha", alpha)
+    return lam / (lam + alpha)
+
+
+def ensemble_predict(models: Sequence[Sequential], x: np.ndarray) -> np.ndarray:
+    """Mean of the members' softmax probabilities, p̄(x) = (1/M) Σ_m softmax(f_m(x)).
+
+    Implements {eq}`eq-ensemble`. Each member runs in inference mode (dropout off).
+    """
+    models = list(models)
+    if not models or not all(isinstance(m, Sequential) for m in models):
+        raise TypeError(f"models must be a non-empty sequence of Sequential models, got {models!r}")
+    x = check_array("x", x)
+    return np.mean([softmax(m.predict(x)) for m in models], axis=0)

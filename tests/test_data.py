@@ -316,3 +316,41 @@ def test_minibatches_drop_last_skips_the_short_final_batch():
     in_order = list(data.minibatches(X, y, 4, drop_last=True))
     assert [b[1].tolist() for b in in_order] == [[0, 1, 2, 3], [4, 5, 6, 7]]
     assert sum(len(b[1]) for b in data.minibatches(X, y, 5, drop_last=True)) == 10
+
+
+# ---------------------------------------------------------------- random_shift
+
+def test_random_shift_by_hand():
+    X = np.arange(10.0).reshape(2, 5)
+    out = data.random_shift(X, 2, np.random.default_rng(0))
+    s = np.random.default_rng(0).integers(-2, 3, size=2)
+    for row, shift, x in zip(out, s, X, strict=True):
+        expected = [x[min(max(t - shift, 0), 4)] for t in range(5)]
+        np.testing.assert_array_equal(row, expected)
+    assert out.dtype == X.dtype
+
+
+def test_random_shift_one_step_right_repeats_edge():
+    X = np.array([[1.0, 2.0, 3.0, 4.0]])
+    seed = next(s for s in range(50) if np.random.default_rng(s).integers(-1, 2, size=1)[0] == 1)
+    np.testing.assert_array_equal(data.random_shift(X, 1, seed), [[1.0, 1.0, 2.0, 3.0]])
+    with pytest.raises(TypeError, match="rng"):
+        data.random_shift(X, 1, "seed")
+
+
+def test_random_shift_zero_and_channels():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((4, 1, 7)).astype(np.float32)
+    np.testing.assert_array_equal(data.random_shift(X, 0, 1), X)
+    a = data.random_shift(X, 3, 5)
+    b = data.random_shift(X[:, 0, :], 3, 5)
+    np.testing.assert_array_equal(a[:, 0, :], b)
+    assert a.dtype == np.float32 and a.shape == X.shape
+
+
+@pytest.mark.parametrize("shift", [-1, 7, 1.5])
+def test_random_shift_bad_input(shift):
+    with pytest.raises((ValueError, TypeError), match="max_shift"):
+        data.random_shift(np.zeros((2, 7)), shift, 0)
+    with pytest.raises(ValueError, match="X"):
+        data.random_shift(np.zeros(7), 1, 0)

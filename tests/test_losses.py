@@ -228,3 +228,48 @@ def test_bce_eps_must_lie_in_open_unit_interval(eps):
 def test_backward_before_forward_is_an_error(cls):
     with pytest.raises(RuntimeError, match="before forward"):
         cls().backward()
+
+
+# ---------------------------------------------------------------- label smoothing
+
+def test_label_smoothing_by_hand():
+    # K = 2, ε = 0.2: target (0.9, 0.1) for label 0; z = (0, 0) gives p = (½, ½)
+    ce = losses.SoftmaxCrossEntropy(label_smoothing=0.2)
+    z = np.zeros((1, 2))
+    assert ce.forward(z, np.array([0])) == pytest.approx(math.log(2))
+    np.testing.assert_allclose(ce.backward(), [[0.5 - 0.9, 0.5 - 0.1]])
+    # z = (log 3, 0): p = (¾, ¼); L = −(0.9 log ¾ + 0.1 log ¼)
+    z = np.array([[math.log(3.0), 0.0]])
+    assert ce.forward(z, np.array([0])) == pytest.approx(-(0.9 * math.log(0.75) + 0.1 * math.log(0.25)))
+    np.testing.assert_allclose(ce.backward(), [[0.75 - 0.9, 0.25 - 0.1]])
+
+
+def test_label_smoothing_is_pytorch_mixture():
+    # PyTorch (>= 1.10): (1 − ε)·CE(onehot) + ε·mean_k(−log p_k), the target (1 − ε)·onehot + ε/K
+    rng = np.random.default_rng(0)
+    z, y, eps = rng.standard_normal((6, 5)), rng.integers(0, 5, 6), 0.1
+    logp = losses.log_softmax(z)
+    expected = np.mean((1 - eps) * -logp[np.arange(6), y] + eps * -logp.mean(axis=1))
+    assert losses.SoftmaxCrossEntropy(label_smoothing=eps).forward(z, y) == pytest.approx(expected)
+
+
+def test_label_smoothing_zero_is_plain_and_onehot_accepted():
+    rng = np.random.default_rng(1)
+    z, y = rng.standard_normal((4, 3)), np.array([0, 2, 1, 1])
+    assert losses.SoftmaxCrossEntropy(0.0).forward(z, y) == losses.SoftmaxCrossEntropy().forward(z, y)
+    onehot = np.eye(3)[y]
+    a = losses.SoftmaxCrossEntropy(0.3).forward(z, y)
+    assert losses.SoftmaxCrossEntropy(0.3).forward(z, onehot) == pytest.approx(a)
+    np.testing.assert_array_equal(onehot, np.eye(3)[y])  # the caller's target is not changed
+
+
+def test_label_smoothing_gradient():
+    rng = np.random.default_rng(2)
+    z, y = rng.standard_normal((5, 4)), rng.integers(0, 4, 5)
+    assert loss_gradcheck(losses.SoftmaxCrossEntropy(label_smoothing=0.15), z, y) < 1e-7
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), True, "0.1"])
+def test_label_smoothing_bad_input(bad):
+    with pytest.raises(ValueError, match="label_smoothing"):
+        losses.SoftmaxCrossEntropy(label_smoothing=bad)

@@ -330,3 +330,35 @@ def test_explorer_draws_its_default_view_with_the_given_run():
         regularization_explorer(lambda rate, seed: _mlp(seed, rate), None, run="cached")
     with pytest.raises(ValueError, match="lam"):
         regularization_explorer(lambda rate, seed: _mlp(seed, rate), None, lam=0.5, run=fake_run)
+
+
+# ---------------------------------------------------------------- eigenbasis view of L2, ensembles
+
+def test_l2_shrinkage_matches_ridge_solution():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((30, 4))
+    H = A.T @ A  # Hessian of ½‖Aw − b‖²
+    w_star = rng.standard_normal(4)
+    alpha = 2.5
+    w_ridge = np.linalg.solve(H + alpha * np.eye(4), H @ w_star)  # minimiser of ½(w−w*)ᵀH(w−w*) + ½α‖w‖²
+    lam, Q = np.linalg.eigh(H)
+    np.testing.assert_allclose(Q.T @ w_ridge, R.l2_shrinkage(lam, alpha) * (Q.T @ w_star), rtol=1e-10)
+
+
+def test_l2_shrinkage_by_hand_and_bad_input():
+    np.testing.assert_allclose(R.l2_shrinkage(np.array([0.0, 1.0, 3.0]), 1.0), [0.0, 0.5, 0.75])
+    with pytest.raises(ValueError, match="eigenvalues"):
+        R.l2_shrinkage(np.array([-1.0]), 1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        R.l2_shrinkage(np.array([1.0]), 0.0)
+
+
+def test_ensemble_predict_averages_probabilities():
+    rng = np.random.default_rng(0)
+    nets = [Sequential([layers.Dense(3, 4, "he_normal", rng)]) for _ in range(3)]
+    x = rng.standard_normal((5, 3))
+    expected = sum(losses.softmax(n.predict(x)) for n in nets) / 3
+    np.testing.assert_allclose(R.ensemble_predict(nets, x), expected)
+    np.testing.assert_allclose(R.ensemble_predict(nets, x).sum(axis=1), 1.0)
+    with pytest.raises(TypeError, match="models"):
+        R.ensemble_predict([], x)
