@@ -28,7 +28,7 @@ import numpy as np
 
 from . import init as _init
 from ._checks import check_array, check_int, check_positive, check_rng
-from .layers import ELU, SELU, BatchNorm, Dense, Layer, LeakyReLU, ReLU, Sigmoid, Tanh
+from .layers import ELU, SELU, BatchNorm, Dense, Layer, LeakyReLU, ReLU, Residual, Sigmoid, Tanh
 from .losses import Loss
 from .model import Sequential
 
@@ -209,3 +209,56 @@ def variance_propagation(depth: int, activation: str, gain: float, *, q0: float 
     for layer in range(1, depth):
         q[layer] = gain * gaussian_expectation(lambda z: phi(z) ** 2, q[layer - 1])
     return q
+
+
+def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator | int, *,
+                   branch_scale: float = 1.0, n_out: int | None = None,
+                   dtype: type = np.float64) -> Sequential:
+    """Dense(n_in, width) → ReLU, then ``depth`` residual blocks h ← h + α·f(h), optionally a linear head.
+
+    Implements {eq}`eq-residual-branch`: each block is ``Residual(Dense, ReLU, Dense)``,
+    f(h) = ReLU(h W₁ + b₁) W₂ + b₂ with W₁ He normal (Var 2/width, the ReLU layer's
+    variance-preserving scale, {eq}`eq-init-he`) and W₂ LeCun normal (Var 1/width, the
+    scale that preserves the second moment of a linear layer, {eq}`eq-init-lecun`)
+    multiplied by α = ``branch_scale`` at initialisation. α = 1 is the plain residual
+    block; α = 1/√depth keeps the growth {eq}`eq-residual-variance` bounded by e; α = 0
+    starts every branch's last layer at zero, so each block starts as the identity (the
+    zero-initialised last layer of Fixup, Zhang et al. 2019; SkipInit and ReZero instead
+    multiply the branch by a learned scalar that starts at 0). α only scales the
+    initial weights: it is not a parameter. Biases start at zero. ``n_out`` adds a
+    Dense(width, n_out) head (LeCun normal) for logits. The stem Dense(n_in, width) is
+    He normal.
+    """
+    n_in = check_int("n_in", n_in)
+    width = check_int("width", width)
+    depth = check_int("depth", depth)
+    rng = check_rng("rng", rng)
+    if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
+            or not np.isfinite(branch_scale) or branch_scale < 0:
+        raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
+    layers: list[Layer] = [Dense(n_in, width, "he_normal", rng, dtype=dtype), ReLU()]
+    for _ in range(depth):
+        last = Dense(width, width, "lecun_normal", rng, dtype=dtype)
+        last.params["W"] *= branch_scale
+        layers.append(Residual(Dense(width, width, "he_normal", rng, dtype=dtype), ReLU(), last))
+    if n_out is not None:
+        layers.append(Dense(width, check_int("n_out", n_out), "lecun_normal", rng, dtype=dtype))
+    return Sequential(layers)
+
+
+def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np.ndarray:
+    """Predicted second moment q_0 … q_depth of the blocks of :func:`residual_stack` at initialisation.
+
+    Implements {eq}`eq-residual-variance`: the branch's output α·f(h) has second moment
+    α²·q (He-normal W₁ keeps E[ReLU(z)²] = q, LeCun-normal W₂ keeps it through the
+    linear layer) and is uncorrelated with h (W₂ has mean zero), so
+    q_{l+1} = q_l + α² q_l = (1 + α²) q_l and q_l = (1 + α²)^l q_0: doubling per block
+    for α = 1, at most e·q_0 after L blocks for α = 1/√L, constant for α = 0. Exact for
+    infinitely wide layers, as :func:`variance_propagation`.
+    """
+    depth = check_int("depth", depth, minimum=0)
+    q0 = check_positive("q0", q0)
+    if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
+            or not np.isfinite(branch_scale) or branch_scale < 0:
+        raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
+    return q0 * (1.0 + float(branch_scale) ** 2) ** np.arange(depth + 1)
