@@ -109,7 +109,7 @@ def table(rows: Iterable[Sequence[Any]], columns: Sequence[str],
     """A results table: ``rows`` of values under ``columns``, numbers formatted by ``fmt``.
 
     ``fmt`` is one format spec for every column (``".3f"``), a list with one spec per
-    column, or a dict from column name to spec; a spec is a :func:`format` spec or a
+    column, or a dict from column name to spec; a spec is a ``format()`` spec or a
     callable returning the cell's text. Unformatted floats are shown with 4 significant
     digits. A :class:`pm` value ``pm(mean, std)`` is shown as "mean ± std" with the
     column's spec. ``units`` maps a column name to its unit, shown in the header as

@@ -9,12 +9,12 @@ stay valid and a container may rebind them (``Layer.rebind``). Non-trainable sta
 loops over samples. Python lists and integer arrays are accepted as input (promoted to
 float64); a ``dout`` of the wrong shape is refused by name.
 
-- :mod:`.base`: ``Layer``; :mod:`.dense`: ``Dense``;
-- :mod:`.activations`: ``ReLU``, ``LeakyReLU``, ``ELU``, ``SELU``, ``Sigmoid``, ``Tanh``;
-- :mod:`.dropout`: ``Dropout``, ``AlphaDropout``;
-- :mod:`.normalization`: ``BatchNorm``, ``LayerNorm``, ``GroupNorm``;
-- :mod:`.conv`: ``Conv1D``, ``MaxPool1D``, ``GlobalAvgPool1D``, ``Flatten``;
-- :mod:`.residual`: ``Residual``.
+- ``base``: ``Layer``; ``dense``: ``Dense``;
+- ``activations``: ``ReLU``, ``LeakyReLU``, ``ELU``, ``SELU``, ``Sigmoid``, ``Tanh``;
+- ``dropout``: ``Dropout``, ``AlphaDropout``;
+- ``normalization``: ``BatchNorm``, ``LayerNorm``, ``GroupNorm``;
+- ``conv``: ``Conv1D``, ``MaxPool1D``, ``GlobalAvgPool1D``, ``Flatten``;
+- ``residual``: ``Residual``.
 """
 
 from .activations import ELU, SELU, SELU_ALPHA, SELU_LAMBDA, LeakyReLU, ReLU, Sigmoid, Tanh, sigmoid
