@@ -227,3 +227,156 @@ def claim(statement: str, comparison: Comparison | None = None, expected: str | 
         raise TypeError(f"holds must be a bool (or pass comparison and expected), got {holds!r}")
     if not holds:
         raise ClaimError(f"claim no longer holds: {statement!r}")
+
+
+# --- Spreads, paired tests of two models on one test set (chapter "Evaluation") -------------
+
+def _gammainc(a: float, x: float) -> float:
+    """The regularised lower incomplete gamma function P(a, x), by its series below
+    x = a + 1 and by the continued fraction of Q = 1 − P above (Numerical Recipes §6.2)."""
+    if x <= 0.0:
+        return 0.0
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        for n in range(1, 1000):
+            term *= x / (a + n)
+            total += term
+            if abs(term) < abs(total) * 1e-16:
+                break
+        return total * math.exp(log_front)
+    tiny = 1e-300
+    b, c, d = x + 1.0 - a, 1.0 / tiny, 1.0 / (x + 1.0 - a)
+    f = d
+    for i in range(1, 1000):
+        num = -i * (i - a)
+        b += 2.0
+        d = num * d + b
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = b + num / c
+        c = c if abs(c) > tiny else tiny
+        f *= d * c
+        if abs(d * c - 1.0) < 1e-16:
+            break
+    return 1.0 - math.exp(log_front) * f
+
+
+def chi2_cdf(x: float, df: int) -> float:
+    """P(X ≤ x) for a chi-square variable with ``df`` degrees of freedom: P(df/2, x/2)."""
+    return _gammainc(df / 2.0, x / 2.0) if x > 0 else 0.0
+
+
+def chi2_quantile(q: float, df: int) -> float:
+    """The q-quantile of the chi-square distribution with ``df`` degrees of freedom (equals
+    ``scipy.stats.chi2.ppf``), by bisection on :func:`chi2_cdf`."""
+    q = check_fraction("q", q, closed_left=False)
+    if q >= 1.0:
+        raise ValueError(f"q must lie in (0, 1), got {q}")
+    if isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 1:
+        raise ValueError(f"df must be an integer >= 1, got {df!r}")
+    lo, hi = 0.0, max(1.0, float(df))
+    while chi2_cdf(hi, df) < q:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(300):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if chi2_cdf(mid, df) < q else (lo, mid)
+        if hi - lo < 1e-13 * max(1.0, hi):
+            break
+    return 0.5 * (lo + hi)
+
+
+def std_ci(x: object, level: float = 0.95) -> tuple[float, float, float]:
+    """Sample standard deviation s (ddof = 1) with its chi-square interval (Implements
+    {eq}`eq-std-ci`).
+
+    For n values from a normal distribution, (n − 1) s² / σ² follows χ²_{n−1}, so σ lies in
+    [s √((n−1)/χ²_{(1+level)/2}), s √((n−1)/χ²_{(1−level)/2})] with probability ``level``.
+    Returns ``(s, low, high)``. The interval is exact only for normal data; for accuracies
+    over many seeds that is a fair approximation, and a bootstrap is the alternative.
+    """
+    arr = _samples("x", x)
+    level = _level(level)
+    if level >= 1.0:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    df = arr.size - 1
+    s = float(arr.std(ddof=1))
+    upper_q, lower_q = chi2_quantile(0.5 + level / 2, df), chi2_quantile(0.5 - level / 2, df)
+    return s, s * math.sqrt(df / upper_q), s * math.sqrt(df / lower_q)
+
+
+def _paired_predictions(y: object, pred_a: object, pred_b: object) -> tuple[np.ndarray, np.ndarray]:
+    """Whether model a and model b are right on each sample: two boolean arrays."""
+    arrays = []
+    for name, v in (("y", y), ("pred_a", pred_a), ("pred_b", pred_b)):
+        arr = np.asarray(v)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
+        arrays.append(arr)
+    y_arr, a_arr, b_arr = arrays
+    if not (y_arr.size == a_arr.size == b_arr.size):
+        raise ValueError(f"y, pred_a and pred_b must have one entry per test sample, got sizes "
+                         f"{y_arr.size}, {a_arr.size} and {b_arr.size}")
+    return a_arr == y_arr, b_arr == y_arr
+
+
+def _binom_cdf_half(k: int, n: int) -> float:
+    """P(K ≤ k) for K ~ Binomial(n, ½), summed in log space."""
+    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2.0)
+            for i in range(k + 1)]
+    top = max(logs)
+    return math.exp(top) * sum(math.exp(v - top) for v in logs)
+
+
+def mcnemar(y: object, pred_a: object, pred_b: object, *, exact: bool = True) -> tuple[float, float]:
+    """McNemar's test that two models have the same accuracy, from their predictions on the
+    same test samples (Implements {eq}`eq-mcnemar`).
+
+    Only the discordant samples count: b = #(a right, b wrong), c = #(a wrong, b right).
+    Under the null hypothesis each discordant sample is a fair coin, b ~ Binomial(b + c, ½).
+    ``exact=True`` returns ``(min(b, c), p)`` with the two-sided binomial p-value
+    p = min(1, 2 P(K ≤ min(b, c))), as ``statsmodels.stats.contingency_tables.mcnemar(table,
+    exact=True)`` and ``scipy.stats.binomtest(b, b + c, 0.5).pvalue``; ``exact=False``
+    returns the chi-square statistic with Edwards' continuity correction,
+    (|b − c| − 1)² / (b + c), and its p-value on one degree of freedom (statsmodels'
+    ``exact=False, correction=True``). With no discordant sample the p-value is 1.
+    """
+    right_a, right_b = _paired_predictions(y, pred_a, pred_b)
+    b = int(np.sum(right_a & ~right_b))
+    c = int(np.sum(~right_a & right_b))
+    n = b + c
+    if exact:
+        k = min(b, c)
+        return float(k), (1.0 if n == 0 else min(1.0, 2.0 * _binom_cdf_half(k, n)))
+    if n == 0:
+        return 0.0, 1.0
+    statistic = (abs(b - c) - 1.0) ** 2 / n
+    return statistic, math.erfc(math.sqrt(statistic / 2.0))  # chi2.sf(statistic, df=1)
+
+
+def bootstrap_diff_ci(y: object, pred_a: object, pred_b: object, n_boot: int = 2000,
+                      rng: np.random.Generator | int = 0,
+                      level: float = 0.95) -> tuple[float, float, float]:
+    """Accuracy of model a minus that of model b on one test set, with a percentile
+    bootstrap interval (Implements {eq}`eq-bootstrap-diff`).
+
+    The test samples are resampled with replacement ``n_boot`` times, the SAME resample for
+    both models (the comparison stays paired), and the interval is the (1 ± level)/2
+    quantiles of the resampled differences (``numpy.quantile``'s default linear rule, as
+    ``scipy.stats.bootstrap(..., paired=True, method="percentile")``). Returns
+    ``(difference, low, high)``. It measures the test set's sampling noise only: the two
+    trained models are held fixed, so it says nothing about another training seed.
+    """
+    right_a, right_b = _paired_predictions(y, pred_a, pred_b)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
+        raise ValueError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    level = _level(level)
+    if level >= 1.0:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    if isinstance(rng, bool) or not isinstance(rng, np.random.Generator | int | np.integer):
+        raise TypeError(f"rng must be a numpy Generator or an int seed, got {rng!r}")
+    rng = np.random.default_rng(rng)
+    diff = right_a.astype(np.float64) - right_b.astype(np.float64)
+    idx = rng.integers(0, diff.size, size=(int(n_boot), diff.size))
+    boot = diff[idx].mean(axis=1)
+    low, high = np.quantile(boot, [0.5 - level / 2, 0.5 + level / 2])
+    return float(diff.mean()), float(low), float(high)

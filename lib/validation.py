@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -177,3 +178,106 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
     if not scores:
         raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
     return np.asarray(scores)
+
+
+def group_kfold(groups: np.ndarray, k: int) -> list[Split]:
+    """k folds that never split a group: every sample of a group is tested in the same fold.
+
+    Same index sets as ``sklearn.model_selection.GroupKFold(n_splits=k)`` (unshuffled;
+    checked against scikit-learn 1.9.1, whose ``_iter_test_indices`` does exactly this):
+    the distinct groups (sorted ids) are ordered by size, largest first
+    (``np.argsort(sizes, kind="stable")[::-1]``, so among equal sizes the larger id comes
+    first), and each is given to the fold that holds the fewest samples so far (the first
+    such fold on a tie), a greedy balance of the fold sizes.
+    Use it when samples of one group (a patient, a source document, the copies of one
+    image) resemble each other more than they resemble new data. Returns k ``(train_idx,
+    test_idx)`` pairs, each sorted; the test sets partition the indices.
+    """
+    groups = np.asarray(groups)
+    if groups.ndim != 1 or groups.size == 0:
+        raise ValueError(f"groups must be a non-empty 1-D array with one group id per sample, "
+                         f"got shape {groups.shape}")
+    ids, inverse = np.unique(groups, return_inverse=True)
+    k = _check_k(k, ids.size, what="distinct groups")
+    sizes = np.bincount(inverse)
+    order = np.argsort(sizes, kind="stable")[::-1]
+    load = np.zeros(k)
+    fold_of_group = np.zeros(ids.size, dtype=np.int64)
+    for g in order:
+        lightest = int(np.argmin(load))
+        load[lightest] += sizes[g]
+        fold_of_group[g] = lightest
+    fold = fold_of_group[inverse]
+    return _folds_from_test((np.flatnonzero(fold == i) for i in range(k)), groups.size)
+
+
+@dataclass(frozen=True)
+class NestedCV:
+    """The result of :func:`nested_cross_validate`, one entry per outer fold.
+
+    ``outer_scores[i]``: test score of the candidate chosen in fold i, retrained on fold i's
+    whole training part; ``inner_best[i]``: that candidate's mean inner-CV score (the number
+    a non-nested protocol would report); ``chosen[i]``: its index in ``candidates``;
+    ``inner_scores[i, j]``: candidate j's mean inner score in outer fold i.
+    """
+
+    outer_scores: np.ndarray
+    inner_best: np.ndarray
+    chosen: np.ndarray
+    inner_scores: np.ndarray
+
+    @property
+    def estimate(self) -> float:
+        """The nested estimate, the mean of the outer scores ({eq}`eq-nested-cv`)."""
+        return float(self.outer_scores.mean())
+
+    @property
+    def optimism(self) -> float:
+        """Mean inner-best score minus the nested estimate: what selection adds."""
+        return float(self.inner_best.mean() - self.outer_scores.mean())
+
+
+def nested_cross_validate(train_and_score: Callable[..., float], X: np.ndarray, y: np.ndarray,
+                          candidates: Sequence[Mapping[str, object]], outer: Iterable[Split],
+                          inner: Callable[[np.ndarray], list[Split]], *,
+                          higher_is_better: bool = True) -> NestedCV:
+    """Cross-validation of a whole tuning procedure (Implements {eq}`eq-nested-cv`).
+
+    For each outer split (train_i, test_i): every candidate setting is scored by
+    :func:`cross_validate` on train_i alone, with the inner splits ``inner(y[train_i])``
+    (indices into train_i); the best mean inner score picks a candidate; it is retrained on
+    all of train_i and scored once on test_i. ``train_and_score(X_tr, y_tr, X_te, y_te,
+    **candidate)`` trains a fresh model and returns its score. The outer test folds never
+    take part in a choice, so the mean outer score estimates what the procedure "tune, then
+    train" will score on new data; the inner-best scores are optimistic by what the choice
+    fitted. Costs len(outer) × (len(candidates) × len(inner) + 1) training runs.
+    """
+    if not callable(train_and_score):
+        raise TypeError(f"train_and_score must be callable, got {type(train_and_score).__name__}")
+    if not callable(inner):
+        raise TypeError(f"inner must be a function y_train -> list of splits (e.g. lambda y: "
+                        f"stratified_kfold(y, 3)), got {type(inner).__name__}")
+    candidates = [dict(c) for c in candidates]
+    if not candidates:
+        raise ValueError("candidates is empty; nested_cross_validate needs at least one setting")
+    X, y = np.asarray(X), np.asarray(y)
+    outer = list(outer)
+    if not outer:
+        raise ValueError("outer is empty; nested_cross_validate needs at least one (train, test) pair")
+    sign = 1.0 if higher_is_better else -1.0
+    outer_scores, inner_best, chosen, inner_scores = [], [], [], []
+    for train, test in outer:
+        X_tr, y_tr = X[train], y[train]
+        splits = inner(y_tr)
+        means = np.array([
+            cross_validate(lambda a, b, c, d, cand=cand: train_and_score(a, b, c, d, **cand),
+                           X_tr, y_tr, splits).mean()
+            for cand in candidates])
+        best = int(np.argmax(sign * means))
+        fold_score = cross_validate(lambda a, b, c, d, cand=candidates[best]: train_and_score(a, b, c, d, **cand),
+                                    X, y, [(np.asarray(train), np.asarray(test))])[0]
+        outer_scores.append(fold_score)
+        inner_best.append(means[best])
+        chosen.append(best)
+        inner_scores.append(means)
+    return NestedCV(np.array(outer_scores), np.array(inner_best), np.array(chosen), np.array(inner_scores))

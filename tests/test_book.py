@@ -41,6 +41,7 @@ PAGE_STANDARD_CHAPTERS = [
     "04_regularization",
     "06_batch_norm",
     "07_going_deeper",
+    "08_evaluation",
     "10_putting_it_together",
 ]
 LIBCODE = re.compile(r"```\{libcode\}\s+(\S+)")

@@ -117,3 +117,102 @@ def test_claim_refuses_bad_arguments():
         stats.compare([1.0, 2.0], [0.0, 1.0], names="AB")
     with pytest.raises(ValueError, match="scale"):
         stats.compare([1.0, 2.0], [0.0, 1.0], scale=0)
+
+
+# --- spreads and paired tests of two models (chapter "Evaluation") ---------------------------
+
+@pytest.mark.parametrize("df", [1, 2, 5, 19, 29, 100])
+@pytest.mark.parametrize("q", [0.025, 0.05, 0.5, 0.95, 0.975])
+def test_chi2_quantile_equals_scipy(df, q):
+    assert stats.chi2_quantile(q, df) == pytest.approx(ss.chi2.ppf(q, df), rel=1e-9)
+
+
+@given(arrays(np.float64, st.integers(3, 40), elements=finite), st.sampled_from([0.8, 0.9, 0.95]))
+def test_std_ci_equals_the_chi_square_interval_of_scipy(x, level):
+    s, low, high = stats.std_ci(x, level)
+    assert s == pytest.approx(x.std(ddof=1), rel=1e-12, abs=1e-12)
+    df = x.size - 1
+    lo = np.sqrt(df * s**2 / ss.chi2.ppf(0.5 + level / 2, df))
+    hi = np.sqrt(df * s**2 / ss.chi2.ppf(0.5 - level / 2, df))
+    assert (low, high) == pytest.approx((lo, hi), rel=1e-8, abs=1e-12)
+    assert low <= s <= high
+
+
+def test_std_ci_by_hand_and_coverage():
+    # n = 2, s = 1/√2·|x1 − x2|; interval [s/√χ²_{0.975,1}, s/√χ²_{0.025,1}]
+    s, low, _ = stats.std_ci([0.0, 1.0])
+    assert s == pytest.approx(np.sqrt(0.5))
+    assert low == pytest.approx(np.sqrt(0.5) / np.sqrt(5.023886187314888), rel=1e-9)
+    rng = np.random.default_rng(0)
+    covered = [lo <= 2.0 <= hi for lo, hi in
+               (stats.std_ci(rng.normal(0, 2.0, 10))[1:] for _ in range(2000))]
+    assert 0.93 < np.mean(covered) < 0.97
+
+
+def _pairs(b, c, both_right=5, both_wrong=3):
+    """Labels and predictions with b samples where only a is right and c where only b is."""
+    y = np.zeros(b + c + both_right + both_wrong, dtype=int)
+    a = np.r_[np.zeros(b), np.ones(c), np.zeros(both_right), np.ones(both_wrong)].astype(int)
+    p = np.r_[np.ones(b), np.zeros(c), np.zeros(both_right), np.ones(both_wrong)].astype(int)
+    return y, a, p
+
+
+@pytest.mark.parametrize(("b", "c"), [(0, 0), (1, 0), (3, 9), (10, 10), (70, 59), (2, 25), (121, 59)])
+def test_mcnemar_exact_equals_binomtest(b, c):
+    stat, p = stats.mcnemar(*_pairs(b, c))
+    assert stat == min(b, c)
+    expected = 1.0 if b + c == 0 else ss.binomtest(b, b + c, 0.5).pvalue
+    assert p == pytest.approx(expected, rel=1e-10)
+
+
+@pytest.mark.parametrize(("b", "c", "expected"), [
+    # statsmodels' own test values (statsmodels/stats/tests/test_nonparametric.py,
+    # test_mcnemar_chisquare: tables [[101, 121], [59, 33]] etc., exact=False, correction=True)
+    (121, 59, (20.67222, 5.450095e-06)), (70, 59, (0.7751938, 0.3786151)), (80, 59, (2.87769784, 0.08981434))])
+def test_mcnemar_chi_square_equals_statsmodels_values(b, c, expected):
+    stat, p = stats.mcnemar(*_pairs(b, c), exact=False)
+    assert (stat, p) == pytest.approx(expected, rel=1e-6)
+    assert p == pytest.approx(ss.chi2.sf((abs(b - c) - 1) ** 2 / (b + c), 1), rel=1e-10)
+
+
+def test_mcnemar_ignores_samples_both_get_right_or_wrong_and_is_symmetric():
+    y, a, p = _pairs(4, 11, both_right=0, both_wrong=0)
+    y2, a2, p2 = _pairs(4, 11, both_right=500, both_wrong=80)
+    assert stats.mcnemar(y, a, p) == stats.mcnemar(y2, a2, p2)
+    assert stats.mcnemar(y, a, p) == stats.mcnemar(y, p, a)
+
+
+def test_bootstrap_diff_ci_matches_scipy_percentile_bootstrap():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, 400)
+    a = np.where(rng.uniform(size=400) < 0.8, y, (y + 1) % 3)
+    b = np.where(rng.uniform(size=400) < 0.7, y, (y + 1) % 3)
+    diff, low, high = stats.bootstrap_diff_ci(y, a, b, n_boot=20000, rng=2)
+    assert diff == pytest.approx(np.mean(a == y) - np.mean(b == y))
+    ref = ss.bootstrap(((a == y).astype(float), (b == y).astype(float)),
+                       lambda u, v, axis=-1: u.mean(axis=axis) - v.mean(axis=axis),
+                       paired=True, n_resamples=20000, method="percentile", rng=3).confidence_interval
+    # two Monte Carlo estimates of the same quantiles: equal to within their resampling noise
+    assert (low, high) == pytest.approx((ref.low, ref.high), abs=0.006)
+    assert low < diff < high
+
+
+def test_bootstrap_diff_ci_is_reproducible_and_zero_for_identical_models():
+    y = np.arange(50) % 2
+    a = np.r_[y[:40], 1 - y[40:]]
+    assert stats.bootstrap_diff_ci(y, a, y, rng=5) == stats.bootstrap_diff_ci(y, a, y, rng=5)
+    assert stats.bootstrap_diff_ci(y, a, a, rng=0) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda: stats.mcnemar([0, 1], [0, 1, 1], [0, 1]), ValueError, "one entry per test sample"),
+    (lambda: stats.mcnemar([[0, 1]], [0, 1], [0, 1]), ValueError, "1-D"),
+    (lambda: stats.bootstrap_diff_ci([0, 1], [0, 1], [1, 1], n_boot=5), ValueError, "n_boot"),
+    (lambda: stats.bootstrap_diff_ci([0, 1], [0, 1], [1, 1], rng="x"), TypeError, "rng"),
+    (lambda: stats.bootstrap_diff_ci([0, 1], [0, 1], [1, 1], level=1.0), ValueError, "level"),
+    (lambda: stats.std_ci([1.0]), ValueError, "at least 2"),
+    (lambda: stats.chi2_quantile(0.5, 0), ValueError, "df"),
+])
+def test_paired_tests_refuse_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -187,3 +187,77 @@ def test_data_and_validation_do_not_import_each_other():
         assert other not in imported and f"lib.{other}" not in imported, (name, imported)
     assert validation.holdout_split.__module__ == "lib.validation"
     assert data.DataSplits is validation.holdout_split(np.zeros((5, 1)), np.zeros(5), rng=0).__class__
+
+
+@st.composite
+def groups_and_k(draw):
+    n_groups = draw(st.integers(2, 15))
+    sizes = draw(st.lists(st.integers(1, 6), min_size=n_groups, max_size=n_groups))
+    labels = draw(st.permutations([g * 7 - 3 for g in range(n_groups)]))  # arbitrary ids
+    groups = np.repeat(np.array(labels), sizes)
+    perm = draw(st.permutations(range(groups.size)))
+    return groups[np.array(perm)], draw(st.integers(2, n_groups))
+
+
+@given(groups_and_k())
+def test_group_kfold_equals_sklearn_and_never_splits_a_group(data):
+    groups, k = data
+    splits = validation.group_kfold(groups, k)
+    ref = list(skms.GroupKFold(k).split(np.zeros(groups.size), groups=groups))
+    for (tr, te), (rtr, rte) in zip(splits, ref, strict=True):
+        np.testing.assert_array_equal(tr, rtr)
+        np.testing.assert_array_equal(te, rte)
+        assert np.intersect1d(groups[tr], groups[te]).size == 0
+    _assert_partition(splits, groups.size)
+
+
+def test_group_kfold_balances_by_hand():
+    # sizes: group 'a' 4, 'b' 3, 'c' 2, 'd' 1; largest first into the lightest fold:
+    # a -> fold 0 (4), b -> fold 1 (3), c -> fold 1 (5), d -> fold 0 (5)
+    groups = np.array(list("aaaabbbccd"))
+    (_, te0), (_, te1) = validation.group_kfold(groups, 2)
+    np.testing.assert_array_equal(te0, [0, 1, 2, 3, 9])
+    np.testing.assert_array_equal(te1, [4, 5, 6, 7, 8])
+
+
+def test_group_kfold_refuses_more_folds_than_groups():
+    with pytest.raises(ValueError, match="distinct groups"):
+        validation.group_kfold(np.array([1, 1, 2]), 3)
+    with pytest.raises(ValueError, match="groups"):
+        validation.group_kfold(np.zeros((2, 2)), 2)
+
+
+def test_nested_cross_validate_by_hand():
+    """A "model" that predicts the constant c scores −|mean(y_test) − c|; the inner folds
+    pick the c nearest to the training part's mean, the outer folds score that choice."""
+    y = np.array([0.0, 0.0, 1.0, 1.0, 4.0, 4.0, 5.0, 5.0])
+    X = y[:, None]
+    calls = []
+
+    def score(Xtr, ytr, Xte, yte, c):
+        calls.append(c)
+        return -abs(float(yte.mean()) - c)
+
+    outer = validation.kfold(8, 2)  # train on [4, 4, 5, 5] and test on [0, 0, 1, 1], then back
+    res = validation.nested_cross_validate(score, X, y, [dict(c=0.5), dict(c=4.5)], outer,
+                                           inner=lambda y_tr: validation.kfold(y_tr.size, 2))
+    np.testing.assert_array_equal(res.chosen, [1, 0])  # the c of the training part
+    np.testing.assert_allclose(res.inner_best, [-0.5, -0.5])  # inner test halves [4,4]|[5,5] etc.
+    np.testing.assert_allclose(res.outer_scores, [-4.0, -4.0])  # 0.5 tested against 4.5 and back
+    assert res.estimate == pytest.approx(-4.0)
+    assert res.optimism == pytest.approx(3.5)
+    assert res.inner_scores.shape == (2, 2)
+    assert len(calls) == 2 * (2 * 2 + 1)  # outer × (candidates × inner + 1)
+
+
+def test_nested_cross_validate_minimises_when_asked_and_refuses_bad_input():
+    y = np.arange(6.0)
+    res = validation.nested_cross_validate(lambda a, b, c, d, v: v, y[:, None], y, [dict(v=1.0), dict(v=2.0)],
+                                           validation.kfold(6, 2), lambda y_tr: validation.kfold(y_tr.size, 3),
+                                           higher_is_better=False)
+    np.testing.assert_array_equal(res.chosen, [0, 0])
+    with pytest.raises(ValueError, match="candidates"):
+        validation.nested_cross_validate(lambda *a: 0.0, y[:, None], y, [], validation.kfold(6, 2),
+                                         lambda y_tr: validation.kfold(y_tr.size, 2))
+    with pytest.raises(TypeError, match="inner"):
+        validation.nested_cross_validate(lambda *a: 0.0, y[:, None], y, [{}], validation.kfold(6, 2), 3)
