@@ -143,7 +143,7 @@ INITIALIZERS: dict[str, Initializer] = {
 
 
 def kernel_fans(shape: tuple[int, ...]) -> tuple[int, int]:
-    """(fan_in, fan_out) of a kernel of shape (out_channels, in_channels, \*receptive field).
+    """(fan_in, fan_out) of a kernel of shape (out_channels, in_channels, k1, k2, …).
 
     fan_in = in_channels · r, fan_out = out_channels · r with r the product of the
     receptive-field sizes (k for a 1-D kernel): the number of inputs that feed one output
