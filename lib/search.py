@@ -555,7 +555,7 @@ def quasi_random_search(objective: Objective, space: Mapping[str, Distribution],
 
     Quasi-random search keeps what random search is good at (every trial tries a new value
     of every hyperparameter) and spreads the points more evenly, with no clumps or gaps
-    (Implements {eq}`eq-halton`; Bergstra and Bengio 2012, §5; the Tuning Playbook
+    (Implements {eq}`eq-halton`; Bergstra and Bengio 2012; the Tuning Playbook
     recommends it for exploration). ``method="halton"`` only; scrambled with ``rng``
     unless ``scramble=False`` (then the points start at index 1, skipping the origin).
     """
