@@ -487,3 +487,160 @@ def bayes_opt(objective: Objective, space: Mapping[str, Distribution], n_trials:
         ei = expected_improvement(mean, std, float(y.min()), xi)
         _evaluate(objective, configs[int(np.argmax(ei))], budget, trials)
     return trials
+
+
+# --------------------------------------------------------------------------------- quasi-random
+def _primes(n: int) -> list[int]:
+    """The first ``n`` primes (trial division; n is a number of dimensions, so small)."""
+    out: list[int] = []
+    k = 2
+    while len(out) < n:
+        if all(k % p for p in out if p * p <= k):
+            out.append(k)
+        k += 1
+    return out
+
+
+def radical_inverse(i: np.ndarray, base: int, perms: np.ndarray | None = None) -> np.ndarray:
+    """φ_b(i) = Σ_j d_j b^{−(j+1)} for i = Σ_j d_j b^j: the digits of i mirrored about the
+    radix point. With ``perms`` (one permutation of 0 … b−1 per digit position, shape
+    (n_digits, b)) every digit d_j is replaced by perms[j, d_j] first, trailing zeros
+    included (random permutation scrambling). Implements {eq}`eq-halton`."""
+    i = np.asarray(i, dtype=np.int64).copy()
+    n_digits = perms.shape[0] if perms is not None else math.ceil(63 * math.log(2) / math.log(base))
+    out = np.zeros(i.shape)
+    scale = 1.0 / base
+    for j in range(n_digits):
+        d = i % base
+        out += scale * (d if perms is None else perms[j][d])
+        i //= base
+        scale /= base
+        if perms is None and not i.any():
+            break
+    return out
+
+
+def halton(n: int, d: int, rng: np.random.Generator | int | None = None, *,
+           scramble: bool = False, start: int = 0) -> np.ndarray:
+    """The Halton points i = start … start + n − 1 in [0, 1)^d: coordinate k is the
+    radical inverse of i in the k-th prime base (2, 3, 5, …), Implements {eq}`eq-halton`.
+
+    Unscrambled, the points equal ``scipy.stats.qmc.Halton(d, scramble=False).random(n)``
+    (SciPy 1.17; the first point is the origin). ``scramble=True`` permutes the digits of
+    each base at each position with permutations drawn from ``rng`` (a random but still
+    low-discrepancy set: different seeds give different point sets)."""
+    n = check_int("n", n, minimum=0)
+    d = check_int("d", d, minimum=1)
+    start = check_int("start", start, minimum=0)
+    if not isinstance(scramble, bool | np.bool_):
+        raise TypeError(f"scramble must be True or False, got {scramble!r}")
+    if scramble:
+        rng = check_rng("rng", rng)
+    idx = np.arange(start, start + n, dtype=np.int64)
+    cols = []
+    for b in _primes(d):
+        perms = None
+        if scramble:
+            n_digits = math.ceil(53 * math.log(2) / math.log(b))
+            perms = np.array([rng.permutation(b) for _ in range(n_digits)])
+        cols.append(radical_inverse(idx, b, perms))
+    return np.stack(cols, axis=1) if n else np.zeros((0, d))
+
+
+def quasi_random_search(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
+                        rng: np.random.Generator | int | None = None, *, method: str = "halton",
+                        scramble: bool = True, budget=None) -> list[Trial]:
+    """Evaluate ``n_trials`` configurations at the points of a low-discrepancy sequence,
+    mapped into ``space`` by ``from_unit`` (so log-uniform ranges stay log-scaled).
+
+    Quasi-random search keeps what random search is good at (every trial tries a new value
+    of every hyperparameter) and spreads the points more evenly, with no clumps or gaps
+    (Implements {eq}`eq-halton`; Bergstra and Bengio 2012; the Tuning Playbook
+    recommends it for exploration). ``method="halton"`` only; scrambled with ``rng``
+    unless ``scramble=False`` (then the points start at index 1, skipping the origin).
+    """
+    _check_objective(objective)
+    space = _check_space(space)
+    n_trials = check_int("n_trials", n_trials)
+    if method != "halton":
+        raise ValueError(f"method must be 'halton', got {method!r}")
+    U = halton(n_trials, len(space), rng, scramble=scramble, start=0 if scramble else 1)
+    trials: list[Trial] = []
+    for params in from_unit(space, U) if n_trials else []:
+        _evaluate(objective, params, budget, trials)
+    return trials
+
+
+# --------------------------------------------------------------------------------- ASHA
+def asha(objective: Objective, space: Mapping[str, Distribution], min_budget: float, max_budget: float,
+         total_budget: float, eta: int = 3, rng: np.random.Generator | int | None = None, *,
+         n_workers: int = 4, max_trials: int = MAX_TRIALS) -> list[Trial]:
+    """Asynchronous successive halving (Li et al., 2020, Algorithm 2), simulated with
+    ``n_workers`` workers on one process.
+
+    Rung k trains at r_k = min_budget · η^k, k = 0 … K with K = ⌊log_η(max/min)⌋.
+    Whenever a worker is free it asks for a job: from the highest rung down, a
+    configuration among the top ⌊|rung k|/η⌋ of rung k that has not been promoted yet is
+    promoted to rung k + 1; if there is none, a new random configuration starts at rung 0.
+    Nobody waits for a rung to fill (Implements {eq}`eq-asha`). A job takes as long as its
+    budget, and its score is known only when it ends: the workers are an event queue in
+    simulated time, so the run is deterministic. A job that would push the budget spent
+    over ``total_budget`` is not started and that worker stops. Trials are returned in the
+    order their results came in, with ``rung`` set; as everywhere in this module a
+    promotion is a fresh run at the larger budget (nothing is resumed).
+    """
+    _check_objective(objective)
+    space = _check_space(space)
+    min_budget = check_positive("min_budget", min_budget)
+    max_budget = check_positive("max_budget", max_budget)
+    total_budget = check_positive("total_budget", total_budget)
+    eta = check_int("eta", eta, minimum=2)
+    n_workers = check_int("n_workers", n_workers)
+    max_trials = check_int("max_trials", max_trials)
+    rng = check_rng("rng", rng)
+    if max_budget < min_budget:
+        raise ValueError(f"max_budget must be >= min_budget={min_budget:g}, got {max_budget:g}")
+    top = math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9)
+    budgets = [_nice(min_budget * eta**k) for k in range(top + 1)]
+    _check_work("asha", math.ceil(total_budget / min_budget), math.ceil(total_budget / min_budget), max_trials,
+                "lower total_budget or raise min_budget")
+    rungs: list[list[tuple[Trial, int]]] = [[] for _ in budgets]   # (trial, configuration id)
+    promoted: list[set[int]] = [set() for _ in budgets]   # ids of the configurations promoted from rung k
+    configs: list[dict] = []
+    trials: list[Trial] = []
+    spent = 0.0
+
+    def get_job() -> tuple[int, int]:
+        for k in range(top - 1, -1, -1):
+            ranked = sorted(rungs[k], key=lambda tc: _rank_key(tc[0]))
+            for _, cid in ranked[: len(ranked) // eta]:
+                if cid not in promoted[k]:
+                    return cid, k + 1
+        configs.append(sample_space(space, rng))
+        return len(configs) - 1, 0
+
+    running: list[tuple[float, int, int, int, float]] = []   # (end time, worker, config id, rung, score)
+    free = [(0.0, w) for w in range(n_workers)]
+    while True:
+        while free:
+            now, w = free.pop(0)
+            cid, k = get_job()
+            if spent + budgets[k] > total_budget:
+                if k == 0:
+                    configs.pop()
+                continue                                      # this worker stops
+            if k > 0:
+                promoted[k - 1].add(cid)
+            spent += budgets[k]
+            score = objective(dict(configs[cid]), budgets[k])
+            if isinstance(score, bool) or not isinstance(score, numbers.Real):
+                raise TypeError(f"objective must return a real number (a score to minimise), got {score!r}")
+            running.append((now + budgets[k], w, cid, k, float(score)))
+        if not running:
+            return trials
+        running.sort(key=lambda job: (job[0], job[1]))
+        end, w, cid, k, score = running.pop(0)                # the next result to come in
+        trial = Trial(dict(configs[cid]), score, budgets[k], len(trials), rung=k)
+        trials.append(trial)
+        rungs[k].append((trial, cid))
+        free.append((end, w))

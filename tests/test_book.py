@@ -42,6 +42,7 @@ PAGE_STANDARD_CHAPTERS = [
     "06_batch_norm",
     "07_going_deeper",
     "08_evaluation",
+    "09_hyperparameter_search",
     "10_putting_it_together",
 ]
 LIBCODE = re.compile(r"```\{libcode\}\s+(\S+)")
