@@ -184,7 +184,8 @@ def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
 def variance_propagation(depth: int, activation: str, gain: float, *, q0: float = 1.0) -> np.ndarray:
     """Predicted pre-activation variances q_1 … q_depth of a deep stack at initialisation.
 
-    Implements {eq}`eq-init-variance-map`: with independent zero-mean weights of variance
+    Implements {eq}`eq-init-variance` iterated as {eq}`eq-init-variance-map`: with independent
+    zero-mean weights of variance
     Var W = gain / fan_in and pre-activations z ~ N(0, q),
 
         q_l = n · Var W · E[φ(z_{l−1})²] = gain · E_{z~N(0, q_{l−1})}[φ(z)²],

@@ -170,8 +170,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     Implements {eq}`eq-init-gain`: weights with std g/√fan_in (Var W = g²/fan_in).
     linear and sigmoid 1, tanh 5/3, relu √2, leaky_relu √(2/(1 + a²)) with slope
     ``param`` = a (default 0.01), selu 3/4. The ReLU and leaky-ReLU values follow from
-    {eq}`eq-init-variance`; 5/3 for tanh is a rule of thumb a little above the gain
-    whose fixed point the chapter computes; PyTorch's 3/4 for SELU was found empirically
+    {eq}`eq-init-variance`; 5/3 for tanh is a rule of thumb (with it the tanh variance map
+    settles at q* ≈ 1.18, {eq}`eq-init-fixed-point`); PyTorch's 3/4 for SELU was found empirically
     (pytorch/pytorch#50664) — Klambauer et al. use gain 1 (LeCun normal), as the
     chapter does.
     """
@@ -214,6 +214,28 @@ def orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, gai
     Q *= np.sign(np.diag(R))  # sign correction: Haar-uniform Q
     W = Q if rows >= cols else Q.T
     return (gain * W).reshape(size).astype(dtype, copy=False)
+
+
+def prior_bias(priors, *, binary: bool = False) -> np.ndarray:
+    """Output biases that make a classifier predict the class frequencies at the start.
+
+    Implements {eq}`eq-init-output-bias`: b_k = log p_k for a softmax output (any constant
+    could be added; this one makes Σ exp b_k = 1), or, with ``binary=True`` and
+    ``priors = (1 − p, p)``, the single sigmoid bias b = log(p / (1 − p)). With small
+    output weights the initial loss is then the entropy of the priors instead of log K.
+    Karpathy's "A Recipe for Training Neural Networks" (2019): "set the bias on your
+    logits such that your network predicts probability of 0.1 at initialization".
+    """
+    p = np.asarray(priors, dtype=np.float64)
+    if p.ndim != 1 or p.size < 2:
+        raise ValueError(f"priors must be a 1-D sequence of at least 2 class shares, got {priors!r}")
+    if not np.all(np.isfinite(p)) or np.any(p <= 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError(f"priors must be positive and sum to 1, got {priors!r}")
+    if binary:
+        if p.size != 2:
+            raise ValueError(f"binary=True needs priors (1 - p, p), got {p.size} entries")
+        return np.array([np.log(p[1] / p[0])])
+    return np.log(p)
 
 
 INITIALIZERS: dict[str, Initializer] = {

@@ -34,7 +34,7 @@ IDS = [nb.stem for nb in NOTEBOOKS]
 # Chapters reworked to the page standard of issue 19 (visible code <= 88 columns, at most
 # two glue calls in visible cells, tables via lib.display.table, lib code beside each
 # labelled equation). Extend this list as each chapter is reworked.
-PAGE_STANDARD_CHAPTERS = ["01_foundations"]
+PAGE_STANDARD_CHAPTERS = ["01_foundations", "05_initialization"]
 LIBCODE = re.compile(r"```\{libcode\}\s+(\S+)")
 RAW_TABLE_PRINT = re.compile(r"print\(f?[\"']\|")
 

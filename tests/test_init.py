@@ -533,3 +533,19 @@ def test_tanh_fixed_point_is_what_a_wide_deep_stack_measures():
     pre = dg.layer_outputs(net, rng.standard_normal((300, width)), kinds=(layers.Dense,))
     last = np.mean([z.var() for z in list(pre.values())[-4:]])
     assert last == pytest.approx(dg.variance_fixed_point("tanh", 2.0), rel=0.05)
+
+
+def test_prior_bias_predicts_the_priors_and_starts_at_their_entropy():
+    p = np.array([0.7, 0.2, 0.1])
+    b = init.prior_bias(p)
+    np.testing.assert_allclose(np.exp(b) / np.exp(b).sum(), p)
+    loss = losses.SoftmaxCrossEntropy()
+    y = np.repeat([0, 1, 2], [70, 20, 10])
+    assert loss.forward(np.tile(b, (100, 1)), y) == pytest.approx(-(p * np.log(p)).sum())
+    (bb,) = init.prior_bias([0.9, 0.1], binary=True)
+    assert 1 / (1 + math.exp(-bb)) == pytest.approx(0.1)
+    for bad in ([1.0], [0.5, 0.6], [0.0, 1.0], [[0.5, 0.5]]):
+        with pytest.raises(ValueError, match="priors"):
+            init.prior_bias(bad)
+    with pytest.raises(ValueError, match="binary"):
+        init.prior_bias([0.2, 0.3, 0.5], binary=True)
