@@ -188,16 +188,18 @@ def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
 def variance_propagation(depth: int, activation: str, gain: float, *, q0: float = 1.0) -> np.ndarray:
     """Predicted pre-activation variances q_1 … q_depth of a deep stack at initialisation.
 
-    Implements {eq}`eq-init-variance`: with independent zero-mean weights of variance
+    Implements {eq}`eq-init-variance` iterated as {eq}`eq-init-variance-map`: with independent
+    zero-mean weights of variance
     Var W = gain / fan_in and pre-activations z ~ N(0, q),
 
         q_l = n · Var W · E[φ(z_{l−1})²] = gain · E_{z~N(0, q_{l−1})}[φ(z)²],
 
     and the first layer sees inputs of second moment ``q0`` (q_1 = gain · q0). The Gaussian
     expectation is computed by :func:`gaussian_expectation`. ``activation`` is ``"linear"``
-    or a key of :data:`ACTIVATIONS`. For ReLU, E[φ(z)²] = q/2, so gain 2 (He) keeps q
-    constant; for ``"linear"`` gain 1 does. The prediction is exact for infinitely wide
-    layers; finite widths add fluctuations of relative size about 1/√width per layer.
+    or a key of :data:`ACTIVATIONS`. ``gain`` is n·Var W, the *square* of the standard-deviation
+    gain g of :func:`lib.init.calculate_gain` (He: gain 2 = (√2)²). For ReLU,
+    E[φ(z)²] = q/2, so gain 2 keeps q constant; for ``"linear"`` gain 1 does. The prediction
+    is exact for infinitely wide layers; finite widths add fluctuations of relative size about 1/√width per layer.
     """
     depth = check_int("depth", depth)
     _check_activation(activation, _PHI)
@@ -211,6 +213,7 @@ def variance_propagation(depth: int, activation: str, gain: float, *, q0: float 
     return q
 
 
+<<<<<<< HEAD
 def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator | int, *,
                    branch_scale: float = 1.0, n_out: int | None = None,
                    dtype: type = np.float64) -> Sequential:
@@ -262,3 +265,40 @@ def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np
             or not np.isfinite(branch_scale) or branch_scale < 0:
         raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
     return q0 * (1.0 + float(branch_scale) ** 2) ** np.arange(depth + 1)
+=======
+def variance_map(q: float, activation: str, gain: float) -> float:
+    """One layer of the variance recursion: q ↦ gain · E_{z~N(0, q)}[φ(z)²].
+
+    Implements {eq}`eq-init-variance-map` for a single layer (``gain`` = n·Var W = g²).
+    """
+    _check_activation(activation, _PHI)
+    gain = check_positive("gain", gain)
+    phi = _PHI[activation]
+    return gain * gaussian_expectation(lambda z: phi(z) ** 2, q)
+
+
+def variance_fixed_point(activation: str, gain: float, *, q0: float = 1.0, tol: float = 1e-12,
+                         max_iter: int = 10_000) -> float:
+    """The variance q* = gain · E_{z~N(0, q*)}[φ(z)²] a deep stack settles at, by iterating the map.
+
+    Implements {eq}`eq-init-fixed-point`. Starting from ``q0`` the recursion of
+    :func:`variance_map` is iterated until successive values differ by less than
+    ``tol`` (relative); the limit is the *stable* fixed point reached from ``q0``. For tanh
+    with gain ≤ 1 it is 0 (reached slowly, like 1/l for gain 1), for gain > 1 a unique
+    positive q*. At tanh's gain 1 the approach to 0 is too slow (q_l shrinks like 1/l)
+    and the call raises ValueError, as it does whenever ``max_iter`` iterations do not
+    converge. For ReLU with gain 2 the map is the identity and q0 is returned at once.
+    """
+    q = check_positive("q0", q0)
+    tol = check_positive("tol", tol)
+    max_iter = check_int("max_iter", max_iter)
+    for _ in range(max_iter):
+        q_next = variance_map(q, activation, gain)
+        if abs(q_next - q) <= tol * max(q, 1e-300):
+            return float(q_next)
+        if q_next < 1e-300:
+            return 0.0
+        q = q_next
+    raise ValueError(f"the variance map of {activation!r} with gain {gain!r} did not converge in "
+                     f"{max_iter} iterations from q0={q0!r} (last q = {q:.6g})")
+>>>>>>> ch05

@@ -135,10 +135,113 @@ def lecun_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *,
     return _normal(np.sqrt(1.0 / fan_in), fan_in, fan_out, rng, dtype, shape)
 
 
+_MODES = ("fan_in", "fan_out", "fan_avg")
+
+
+def variance_scaling(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, scale: float = 1.0,
+                     mode: str = "fan_in", distribution: str = "normal",
+                     shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
+    """Var W = scale / n with n = fan_in, fan_out or their mean (Implements {eq}`eq-init-modes`).
+
+    The family every rule of the chapter belongs to, named and parametrised as Keras'
+    ``VarianceScaling(scale, mode, distribution)`` (Keras 3 / tf.keras 2.x): LeCun is
+    ``scale=1, mode="fan_in"``, He ``scale=2, mode="fan_in"``, Glorot ``scale=1,
+    mode="fan_avg"``. ``mode="fan_out"`` preserves the variance of the backward signal
+    instead of the forward one, as PyTorch's ``kaiming_normal_(mode="fan_out")`` (2.x),
+    which with its default gain √2 is ``scale=2, mode="fan_out"`` here. ``distribution``
+    is ``"normal"`` (plain, untruncated: Keras' ``"untruncated_normal"``) or ``"uniform"``
+    (U(−r, r) with r = √(3·scale/n)).
+    """
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    scale = check_positive("scale", scale)
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {list(_MODES)}, got {mode!r}")
+    if distribution not in ("normal", "uniform"):
+        raise ValueError(f"distribution must be 'normal' or 'uniform', got {distribution!r}")
+    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+    if distribution == "uniform":
+        return _uniform(np.sqrt(3.0 * scale / n), fan_in, fan_out, rng, dtype, shape)
+    return _normal(np.sqrt(scale / n), fan_in, fan_out, rng, dtype, shape)
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The standard-deviation gain g of PyTorch's ``torch.nn.init.calculate_gain`` (2.x).
+
+    Implements {eq}`eq-init-gain`: weights with std g/√fan_in (Var W = g²/fan_in).
+    linear and sigmoid 1, tanh 5/3, relu √2, leaky_relu √(2/(1 + a²)) with slope
+    ``param`` = a (default 0.01), selu 3/4. The ReLU and leaky-ReLU values follow from
+    {eq}`eq-init-variance`; 5/3 for tanh is a rule of thumb (with it the tanh variance map
+    settles at q* ≈ 1.18, {eq}`eq-init-fixed-point`); PyTorch's 3/4 for SELU was found empirically
+    (pytorch/pytorch#50664) — Klambauer et al. use gain 1 (LeCun normal), as the
+    chapter does.
+    """
+    if nonlinearity in ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3.0
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "selu":
+        return 3.0 / 4.0
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        if isinstance(a, bool) or not isinstance(a, numbers.Real) or not np.isfinite(a):
+            raise ValueError(f"param (the negative slope) must be a finite number, got {param!r}")
+        return float(np.sqrt(2.0 / (1.0 + a * a)))
+    raise ValueError(f"nonlinearity must be one of linear, sigmoid, tanh, relu, leaky_relu, selu; "
+                     f"got {nonlinearity!r}")
+
+
+def orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, gain: float = 1.0,
+               shape: tuple[int, ...] | None = None, dtype: type = np.float64) -> np.ndarray:
+    """A (semi-)orthogonal W times ``gain`` (Implements {eq}`eq-init-orthogonal`; Saxe et al., 2014).
+
+    W has orthonormal columns (WᵀW = I) when fan_in ≥ fan_out and orthonormal rows
+    (WWᵀ = I) otherwise, times ``gain``. Drawn as PyTorch's ``torch.nn.init.orthogonal_``
+    (2.x) does: the QR decomposition A = QR of a standard-normal matrix A with at least as
+    many rows as columns, then each column of Q multiplied by the sign of R's diagonal
+    entry, which makes Q uniformly (Haar) distributed rather than biased by the QR
+    convention. With ``shape`` the matrix is (shape[0], product of the other axes) and is
+    reshaped, as PyTorch flattens a kernel.
+    """
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    gain = check_positive("gain", gain)
+    size = _shape(fan_in, fan_out, shape)
+    rows, cols = size[0], int(np.prod(size[1:]))
+    rng = check_rng("rng", rng)
+    A = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    Q, R = np.linalg.qr(A)
+    Q *= np.sign(np.diag(R))  # sign correction: Haar-uniform Q
+    W = Q if rows >= cols else Q.T
+    return (gain * W).reshape(size).astype(dtype, copy=False)
+
+
+def prior_bias(priors, *, binary: bool = False) -> np.ndarray:
+    """Output biases that make a classifier predict the class frequencies at the start.
+
+    Implements {eq}`eq-init-output-bias`: b_k = log p_k for a softmax output (any constant
+    could be added; this one makes Σ exp b_k = 1), or, with ``binary=True`` and
+    ``priors = (1 − p, p)``, the single sigmoid bias b = log(p / (1 − p)). With small
+    output weights the initial loss is then the entropy of the priors instead of log K.
+    Karpathy's "A Recipe for Training Neural Networks" (2019): "set the bias on your
+    logits such that your network predicts probability of 0.1 at initialization".
+    """
+    p = np.asarray(priors, dtype=np.float64)
+    if p.ndim != 1 or p.size < 2:
+        raise ValueError(f"priors must be a 1-D sequence of at least 2 class shares, got {priors!r}")
+    if not np.all(np.isfinite(p)) or np.any(p <= 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError(f"priors must be positive and sum to 1, got {priors!r}")
+    if binary:
+        if p.size != 2:
+            raise ValueError(f"binary=True needs priors (1 - p, p), got {p.size} entries")
+        return np.array([np.log(p[1] / p[0])])
+    return np.log(p)
+
+
 INITIALIZERS: dict[str, Initializer] = {
     f.__name__: f
     for f in (zeros, constant, normal, glorot_uniform, glorot_normal, he_uniform, he_normal,
-              lecun_uniform, lecun_normal)
+              lecun_uniform, lecun_normal, variance_scaling, orthogonal)
 }
 
 

@@ -39,6 +39,7 @@ PAGE_STANDARD_CHAPTERS = [
     "02_optimization",
     "03_schedules",
     "04_regularization",
+    "05_initialization",
     "06_batch_norm",
     "07_going_deeper",
     "08_evaluation",

@@ -423,3 +423,129 @@ def test_kernel_rejects_bad_shapes(shape, exc):
 def test_kernel_checks_what_a_callable_returns():
     with pytest.raises(ValueError, match="init returned shape"):
         init.kernel(lambda i, o, rng, *, shape, dtype: np.zeros((i, o)), (2, 3, 4), 0)
+
+
+# ---------------------------------------------------------------- modes, gains, orthogonal, fixed points
+
+
+@pytest.mark.parametrize(("mode", "n"), [("fan_in", 300), ("fan_out", 120), ("fan_avg", 210)])
+@pytest.mark.parametrize("distribution", ["normal", "uniform"])
+def test_variance_scaling_modes(mode, n, distribution):
+    """Keras' VarianceScaling: Var W = scale / n with n chosen by mode."""
+    W = init.variance_scaling(300, 120, np.random.default_rng(0), scale=2.0, mode=mode, distribution=distribution)
+    assert W.shape == (300, 120)
+    assert W.var() == pytest.approx(2.0 / n, rel=0.02)
+    if distribution == "uniform":
+        assert np.abs(W).max() <= math.sqrt(6.0 / n)
+
+
+def test_variance_scaling_reproduces_the_named_rules():
+    rng = lambda: np.random.default_rng(5)  # noqa: E731
+    np.testing.assert_array_equal(init.variance_scaling(30, 20, rng(), scale=2.0), init.he_normal(30, 20, rng()))
+    np.testing.assert_array_equal(init.variance_scaling(30, 20, rng()), init.lecun_normal(30, 20, rng()))
+    np.testing.assert_allclose(init.variance_scaling(30, 20, rng(), mode="fan_avg", distribution="uniform"),
+                               init.glorot_uniform(30, 20, rng()), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("kwargs", "word"), [({"mode": "fan_max"}, "mode"), ({"scale": 0.0}, "scale"),
+                                              ({"distribution": "cauchy"}, "distribution")])
+def test_variance_scaling_bad_arguments(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        init.variance_scaling(3, 4, 0, **kwargs)
+
+
+@pytest.mark.parametrize(("name", "param", "expected"), [
+    ("linear", None, 1.0), ("sigmoid", None, 1.0), ("tanh", None, 5 / 3), ("relu", None, math.sqrt(2)),
+    ("selu", None, 0.75), ("leaky_relu", None, math.sqrt(2 / (1 + 1e-4))), ("leaky_relu", 0.2, math.sqrt(2 / 1.04)),
+    ("leaky_relu", 1.0, 1.0),
+])
+def test_calculate_gain_matches_pytorch(name, param, expected):
+    """torch.nn.init.calculate_gain (PyTorch 2.x) values."""
+    assert init.calculate_gain(name, param) == pytest.approx(expected, rel=1e-15)
+
+
+def test_calculate_gain_rejects_unknown_names_and_bad_slopes():
+    with pytest.raises(ValueError, match="nonlinearity"):
+        init.calculate_gain("swish")
+    with pytest.raises(ValueError, match="param"):
+        init.calculate_gain("leaky_relu", True)
+
+
+def test_leaky_relu_gain_preserves_the_variance():
+    """g² = 2/(1 + a²) is the gain at which the leaky-ReLU variance map is the identity."""
+    for a in (0.01, 0.2):
+        g = init.calculate_gain("leaky_relu", a)
+        e2 = dg.gaussian_expectation(lambda z, a=a: np.where(z > 0, z, a * z) ** 2, 1.0)
+        assert g**2 * e2 == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.parametrize(("fan_in", "fan_out"), [(50, 20), (20, 50), (30, 30), (1, 7), (7, 1)])
+def test_orthogonal_is_orthogonal_for_tall_square_and_wide(fan_in, fan_out):
+    W = init.orthogonal(fan_in, fan_out, np.random.default_rng(0), gain=1.5)
+    assert W.shape == (fan_in, fan_out)
+    k = min(fan_in, fan_out)
+    gram = W.T @ W if fan_in >= fan_out else W @ W.T
+    np.testing.assert_allclose(gram, 1.5**2 * np.eye(k), atol=1e-12)
+    # every singular value equals the gain: the layer preserves norms (in the long direction)
+    np.testing.assert_allclose(np.linalg.svd(W, compute_uv=False), 1.5, rtol=1e-12)
+
+
+def test_orthogonal_sign_correction_makes_q_haar():
+    """Without the sign fix, numpy's QR gives a Q whose entries are biased; with it, E[W_11] = 0."""
+    first = np.array([init.orthogonal(4, 4, np.random.default_rng(s))[0, 0] for s in range(4000)])
+    assert abs(first.mean()) < 4 * first.std() / math.sqrt(first.size)
+    # entries of a Haar orthogonal n×n matrix have variance 1/n
+    assert first.var() == pytest.approx(0.25, rel=0.08)
+
+
+def test_orthogonal_deterministic_dtype_shape_and_bad_gain():
+    a = init.orthogonal(6, 4, 3)
+    np.testing.assert_array_equal(a, init.orthogonal(6, 4, np.random.default_rng(3)))
+    assert init.orthogonal(6, 4, 3, dtype=np.float32).dtype == np.float32
+    K = init.kernel("orthogonal", (8, 3, 5), 0)  # PyTorch flattens (out, in·k): orthonormal rows
+    flat = K.reshape(8, 15)
+    np.testing.assert_allclose(flat @ flat.T, np.eye(8), atol=1e-12)
+    with pytest.raises(ValueError, match="gain"):
+        init.orthogonal(3, 3, 0, gain=-1.0)
+
+
+def test_variance_map_and_tanh_fixed_point():
+    # ReLU with gain 2 is the identity map; linear with gain 1 too
+    assert dg.variance_map(3.0, "relu", 2.0) == pytest.approx(3.0, rel=1e-9)
+    assert dg.variance_fixed_point("relu", 2.0, q0=3.0) == pytest.approx(3.0, rel=1e-9)
+    # tanh below gain 1: the variance dies out; above: a positive stable fixed point
+    assert dg.variance_fixed_point("tanh", 0.8) == 0.0
+    for g2 in (1.5, 2.0, 25 / 9):
+        q = dg.variance_fixed_point("tanh", g2)
+        assert q > 0
+        assert dg.variance_map(q, "tanh", g2) == pytest.approx(q, rel=1e-9)
+        assert dg.variance_fixed_point("tanh", g2, q0=10.0) == pytest.approx(q, rel=1e-8)  # reached from above
+        slope = (dg.variance_map(q * 1.0001, "tanh", g2) - dg.variance_map(q * 0.9999, "tanh", g2)) / (2e-4 * q)
+        assert 0 < slope < 1  # stable
+    with pytest.raises(ValueError, match="did not converge"):
+        dg.variance_fixed_point("tanh", 1.0, max_iter=50)
+
+
+def test_tanh_fixed_point_is_what_a_wide_deep_stack_measures():
+    rng = np.random.default_rng(0)
+    width = 800
+    net = dg.dense_stack(width, width, 12, "tanh", math.sqrt(2.0 / width), rng)
+    pre = dg.layer_outputs(net, rng.standard_normal((300, width)), kinds=(layers.Dense,))
+    last = np.mean([z.var() for z in list(pre.values())[-4:]])
+    assert last == pytest.approx(dg.variance_fixed_point("tanh", 2.0), rel=0.05)
+
+
+def test_prior_bias_predicts_the_priors_and_starts_at_their_entropy():
+    p = np.array([0.7, 0.2, 0.1])
+    b = init.prior_bias(p)
+    np.testing.assert_allclose(np.exp(b) / np.exp(b).sum(), p)
+    loss = losses.SoftmaxCrossEntropy()
+    y = np.repeat([0, 1, 2], [70, 20, 10])
+    assert loss.forward(np.tile(b, (100, 1)), y) == pytest.approx(-(p * np.log(p)).sum())
+    (bb,) = init.prior_bias([0.9, 0.1], binary=True)
+    assert 1 / (1 + math.exp(-bb)) == pytest.approx(0.1)
+    for bad in ([1.0], [0.5, 0.6], [0.0, 1.0], [[0.5, 0.5]]):
+        with pytest.raises(ValueError, match="priors"):
+            init.prior_bias(bad)
+    with pytest.raises(ValueError, match="binary"):
+        init.prior_bias([0.2, 0.3, 0.5], binary=True)
