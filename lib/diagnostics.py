@@ -213,7 +213,6 @@ def variance_propagation(depth: int, activation: str, gain: float, *, q0: float 
     return q
 
 
-<<<<<<< HEAD
 def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator | int, *,
                    branch_scale: float = 1.0, n_out: int | None = None,
                    dtype: type = np.float64) -> Sequential:
@@ -265,7 +264,8 @@ def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np
             or not np.isfinite(branch_scale) or branch_scale < 0:
         raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
     return q0 * (1.0 + float(branch_scale) ** 2) ** np.arange(depth + 1)
-=======
+
+
 def variance_map(q: float, activation: str, gain: float) -> float:
     """One layer of the variance recursion: q ↦ gain · E_{z~N(0, q)}[φ(z)²].
 
@@ -301,4 +301,3 @@ def variance_fixed_point(activation: str, gain: float, *, q0: float = 1.0, tol: 
         q = q_next
     raise ValueError(f"the variance map of {activation!r} with gain {gain!r} did not converge in "
                      f"{max_iter} iterations from q0={q0!r} (last q = {q:.6g})")
->>>>>>> ch05
