@@ -169,7 +169,7 @@ def test_chapter_one_shows_lib_code_beside_its_equations(built_book: Path):
     ch1 = soup(built_book, "chapters/01_foundations.html")
     listings = ch1.select("div.literal-block-wrapper.libcode")
     captions = [d.select_one(".caption-text").get_text(" ", strip=True) for d in listings]
-    assert "lib/optim.py — SGD" in captions and "lib/layers.py — Dense.backward" in captions, captions
+    assert "lib/optim.py — SGD" in captions and "lib/layers/dense.py — Dense.backward" in captions, captions
     sgd = listings[captions.index("lib/optim.py — SGD")]
     assert "class SGD" in sgd.select_one("pre").get_text()
 
