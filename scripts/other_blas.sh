@@ -24,7 +24,7 @@ PY
 notebooks=("$@")
 [ ${#notebooks[@]} -gt 0 ] || notebooks=(chapters)
 IPYTHONDIR="$ipydir" .venv/bin/pytest "${notebooks[@]}" --nbval --nbval-current-env \
-  --nbval-cell-timeout=300 -p no:cacheprovider -n 2 --dist loadfile -q
+  --nbval-cell-timeout=300 --nbval-kernel-startup-timeout=120 -p no:cacheprovider -n 2 --dist loadfile -q
 seen=$(sort -u "$ipydir/seen" | tr '\n' ' ')
 echo "OpenBLAS kernel seen by the notebook kernels: $seen(asked for $coretype)"
 [ "$(sort -u "$ipydir/seen")" = "$coretype" ] || { echo "the kernels did not use $coretype" >&2; exit 1; }
