@@ -4,6 +4,7 @@
 #
 #   bash scripts/other_blas.sh [notebooks...]        (default: every chapter)
 #   CORETYPE=Nehalem bash scripts/other_blas.sh      (another kernel; default Sandybridge)
+#   CELL_TIMEOUT=1200 bash scripts/other_blas.sh     (per-cell timeout in s; default 300)
 #
 # The kernel type is set from inside each kernel, before NumPy loads (an IPython startup
 # file under a temporary IPYTHONDIR), and the script checks that OpenBLAS really uses it.
@@ -24,7 +25,7 @@ PY
 notebooks=("$@")
 [ ${#notebooks[@]} -gt 0 ] || notebooks=(chapters)
 IPYTHONDIR="$ipydir" .venv/bin/pytest "${notebooks[@]}" --nbval --nbval-current-env \
-  --nbval-cell-timeout=300 --nbval-kernel-startup-timeout=120 -p no:cacheprovider -n 2 --dist loadfile -q
+  --nbval-cell-timeout="${CELL_TIMEOUT:-300}" --nbval-kernel-startup-timeout=120 -p no:cacheprovider -n 2 --dist loadfile -q
 seen=$(sort -u "$ipydir/seen" | tr '\n' ' ')
 echo "OpenBLAS kernel seen by the notebook kernels: $seen(asked for $coretype)"
 [ "$(sort -u "$ipydir/seen")" = "$coretype" ] || { echo "the kernels did not use $coretype" >&2; exit 1; }
