@@ -9,7 +9,9 @@ on the shapes of that workload (MLP 40-128-128-128-10, batch 64, float32), timed
 base revision's lib and this tree's lib alternately, one BLAS thread, CPU time, medians of
 the per-repeat ratios (the machine is shared: ratios within one process are what count).
 It also times an Adam step written with scratch buffers and in-place operations only (the
-same numbers, tried and not adopted: it gains less than 10 %).
+same numbers, tried and not adopted: it gains less than 10 %), and whole MNIST-1D epochs
+(``fit``, Adam) of both revisions in float32 and float64, each against the floor of
+``bench/run.py`` (the epoch's matrix products alone) run right after it.
 
     .venv/bin/python bench/components.py                # against lib at HEAD
     .venv/bin/python bench/components.py --base 4f924fe
@@ -109,6 +111,25 @@ def pieces(L, adam_cls=None):
     return out
 
 
+def epoch(L, dtype, seed: int, X, y):
+    """One MNIST-1D training epoch of ``fit`` (Adam, batch 64) with lib package ``L``."""
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    sizes = (40, 128, 128, 128, 10)
+    layers = []
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        last = i == len(sizes) - 2
+        init = "glorot_uniform" if last else "he_normal"
+        layers.append(L.layers.Dense(n_in, n_out, init, rng, dtype=dtype))
+        if not last:
+            layers.append(L.layers.ReLU())
+    net, opt = L.model.Sequential(layers), L.optim.Adam(1e-3)
+    Xd = np.ascontiguousarray(X, dtype=dtype)
+    return lambda: L.train.fit(net, L.losses.SoftmaxCrossEntropy(), opt, Xd, y, epochs=1,
+                               batch_size=64, rng=seed + 1, train_metrics="running")
+
+
 def cpu_us(fn, n: int) -> float:
     """CPU µs per call of ``fn`` (which returns its own time if it ``times_itself``)."""
     t0 = time.process_time()
@@ -122,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base", default="HEAD", help="revision whose lib/ is the reference")
     p.add_argument("--repeats", type=int, default=15)
     p.add_argument("--calls", type=int, default=300, help="calls per timed repeat")
+    p.add_argument("--epochs", type=int, default=15, help="interleaved epoch repeats")
     a = p.parse_args(argv)
     import lib
     from lib import optim
@@ -138,6 +160,23 @@ def main(argv: list[str] | None = None) -> int:
             for k in new:
                 runs[k][0].append(cpu_us(old[k], a.calls))
                 runs[k][1].append(cpu_us(new[k], a.calls))
+        sys.path.insert(0, str(ROOT / "bench"))
+        from run import epoch_variants  # the floor of bench/run.py
+
+        d = lib.data.load_mnist1d()
+        y = d.y_train.astype(np.int64)
+        ep = {}
+        for dt in (np.float32, np.float64):
+            floor = epoch_variants(d.X_train, y, (40, 128, 128, 128, 10), 64, 1, False)
+            ep[dt] = {"base": [], "new": [], "floor": []}
+            for r in range(a.epochs):
+                for who, make in (("base", lambda r=r, dt=dt: epoch(base, dt, r, d.X_train, y)),
+                                  ("new", lambda r=r, dt=dt: epoch(lib, dt, r, d.X_train, y)),
+                                  ("floor", floor[f"floor {np.dtype(dt).name}"])):
+                    run = make(r) if who == "floor" else make()
+                    t0 = time.process_time()
+                    run()
+                    ep[dt][who].append(time.process_time() - t0)
     load1 = "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
     print(f"lib at {a.base} (base) against {Path(lib.__file__).parent} (new); float32, "
           f"CPU µs per call, medians over {a.repeats} alternating repeats; "
@@ -147,6 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     for k, (o, n) in runs.items():
         gain = 1 - statistics.median(b / a_ for a_, b in zip(o, n, strict=True))
         print(f"| {k} | {statistics.median(o):.1f} | {statistics.median(n):.1f} | {gain:.0%} |")
+    print(f"\nMNIST-1D epoch (fit, Adam, batch 64), {a.epochs} interleaved repeats; ratio: "
+          "median over repeats of (lib epoch / floor epoch run right after it)\n")
+    print("| dtype | base ms | new ms | floor ms | base / floor | new / floor |")
+    print("|---|---|---|---|---|---|")
+    for dt, t in ep.items():
+        med = {k: 1000 * statistics.median(v) for k, v in t.items()}
+        ratio = {k: statistics.median(x / f for x, f in zip(t[k], t["floor"], strict=True))
+                 for k in ("base", "new")}
+        print(f"| {np.dtype(dt).name} | {med['base']:.1f} | {med['new']:.1f} | "
+              f"{med['floor']:.1f} | {ratio['base']:.2f} | {ratio['new']:.2f} |")
     return 0
 
 
