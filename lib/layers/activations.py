@@ -23,10 +23,8 @@ class ReLU(Layer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
-        # the derivative as numbers, 1.0 or 0.0 in x's dtype: x * mask and dout * mask
-        # then multiply two float arrays, the same numbers as with a boolean mask, and
-        # forward + backward run 24 % faster on the book's MNIST-1D batches
-        # (bench/components.py)
+        # 1[x > 0] in x's dtype: two float arrays multiply 19-24 % faster than a float
+        # and a boolean one (bench/components.py), with the same numbers
         mask = (x > 0).astype(x.dtype)
         self._cache = (mask,)
         return self._output(x * mask)
@@ -34,7 +32,7 @@ class ReLU(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self._dout(dout)
         (mask,) = self._cached()
-        return (dout * mask).astype(dout.dtype, copy=False)  # dout's dtype, as before
+        return (dout * mask).astype(dout.dtype, copy=False)  # dtype of dout * (x > 0)
 
 
 class LeakyReLU(Layer):
