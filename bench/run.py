@@ -13,9 +13,9 @@ Four measurements:
    the same batches, nothing else) and PyTorch eager, float32, all with Adam and one
    thread, on the digits (64-256-256-10, batch 32) and MNIST-1D (40-128-128-128-10,
    batch 64). lib runs ``fit(train_metrics="running")``, PyTorch the same loop with the
-   same per-batch records. Times are the minimum over interleaved repeats (the machine
-   is shared: the minimum is the run least disturbed by other work), and the ratio to
-   the floor is taken within the same run.
+   same per-batch records. Times are medians over interleaved repeats; each ratio is the
+   median over repeats of the ratio of two runs made back to back in the same process
+   (the machine is shared: such ratios see the same load, absolute times do not).
 1. The digits MLP (64-256-256-10, ReLU, heavy-ball momentum, batch 32) trained with
    ``lib.train.fit`` and with the same loop written in PyTorch: float32, one thread each,
    the same initial weights, the same shuffling, the same per-batch bookkeeping (the
@@ -288,9 +288,13 @@ def bench_epoch(name, X, y, sizes, batch, epochs, repeats, with_torch) -> dict:
     for r in range(repeats):  # interleaved: every variant sees the same load
         for k, make in variants.items():
             runs[k].append(timed(make(r)))
-    times = {k: (min(w for w, _ in v) / epochs, min(c for _, c in v) / epochs) for k, v in runs.items()}
+    times = {k: median_times(v, epochs) for k, v in runs.items()}
+    # each ratio is the median over repeats of the ratio within a repeat: the two runs it
+    # compares ran back to back, under the same load
+    ratios = {(a, b): statistics.median(ra[1] / rb[1] for ra, rb in zip(runs[a], runs[b], strict=True))
+              for a in runs for b in runs if a != b}
     return {"name": name, "sizes": sizes, "batch": batch, "epochs": epochs, "repeats": repeats, "n": len(X),
-            "times": times, "load": (load_before, load())}
+            "times": times, "ratios": ratios, "load": (load_before, load())}
 
 
 # ---------------------------------------------------------------- 1. lib vs PyTorch
@@ -422,8 +426,9 @@ def epoch_table(parts: list[dict]) -> list[str]:
     out = ["## 0. Time per epoch against the matrix-product floor", "",
            "Adam (η = 0.001), ReLU MLPs, one thread each. *lib*: `lib.train.fit(train_metrics=\"running\")`; "
            "*floor*: the same epoch's matrix products alone (forward, ∂W, ∂x of every Dense layer, on the same "
-           "batches); *PyTorch*: the same loop in PyTorch eager with the same per-batch records. Minimum over "
-           "interleaved repeats of the process's CPU time (wall clock in brackets); ratios within the same run.",
+           "batches); *PyTorch*: the same loop in PyTorch eager with the same per-batch records. Median over "
+           "interleaved repeats of the process's CPU time (wall clock in brackets); each ratio is the median over "
+           "repeats of the ratio of two runs made back to back in the same process, under the same load.",
            "", "| | " + " | ".join(f"{p['name']} {'-'.join(map(str, p['sizes']))}, batch {p['batch']}"
                                    for p in parts) + " |",
            "|---|" + "---|" * len(parts)]
@@ -438,8 +443,7 @@ def epoch_table(parts: list[dict]) -> list[str]:
                         ("lib float64 / floor float64", "lib float64", "floor float64"),
                         ("lib float64 / lib float32", "lib float64", "lib float32"),
                         ("PyTorch float32 / lib float32", "PyTorch float32", "lib float32")):
-        cells = [f"**{p['times'][a][1] / p['times'][b][1]:.2f}**" if a in p["times"] and b in p["times"] else "–"
-                 for p in parts]
+        cells = [f"**{p['ratios'][a, b]:.2f}**" if (a, b) in p["ratios"] else "–" for p in parts]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out += ["", "; ".join(f"{p['name']}: {p['n']} training samples, {p['epochs']} epochs × {p['repeats']} repeats, "
                           f"load {p['load'][0]} → {p['load'][1]}" for p in parts) + ".", ""]
@@ -450,7 +454,7 @@ def report(mlp: dict | None, wide: dict | None, book: dict | None, epochs: list[
            old_book: str = "") -> str:
     out = ["# Benchmark results", "", "Written by `bench/run.py` (run it with `bash bench/run.sh`).", ""]
     out += machine_facts()
-    out += ["", "Times in parts 1–3 are medians over repeats. *CPU* is the process's CPU time (one thread: the "
+    out += ["", "Times are medians over repeats. *CPU* is the process's CPU time (one thread: the "
             "time the computation ran); *wall* also counts time spent waiting for a core, which is large when the "
             "machine is shared. The load average (1, 5, 15 min) is given at the start and end of each part.", ""]
     if epochs:
@@ -511,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
                    "results are kept, marked as such)")
     p.add_argument("--no-epoch", action="store_true", help="skip part 0 (time per epoch against the floor)")
     p.add_argument("--epoch-epochs", type=int, default=3, help="epochs per timed run in part 0")
-    p.add_argument("--epoch-repeats", type=int, default=7, help="interleaved repeats in part 0 (minimum reported)")
+    p.add_argument("--epoch-repeats", type=int, default=15, help="interleaved repeats in part 0 (medians reported)")
     p.add_argument("--chapters", default="*.ipynb", help="glob of the chapters to execute (default all)")
     p.add_argument("--timeout", type=int, default=3600, help="nbclient's per-cell timeout in seconds")
     p.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="where to write the results")

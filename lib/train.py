@@ -97,7 +97,7 @@ def predicted_labels(output: np.ndarray) -> np.ndarray:
 def _labels(target: np.ndarray) -> np.ndarray:
     if target.ndim == 2 and target.shape[1] > 1:
         return target.argmax(axis=1)
-    return target.reshape(len(target)).astype(np.int64)
+    return target.reshape(len(target)).astype(np.int64, copy=False)
 
 
 def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float:
@@ -105,7 +105,11 @@ def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float
         return float("nan")
     # lib.metrics.accuracy's value, (1/N) Σ 1[ŷ_n = y_n]; its input checks are for a user's arrays,
     # and would cost a few percent of an epoch here, once per batch, on arrays made just above
-    return float(np.mean(_labels(target) == predicted_labels(output)))
+    # np.mean of the booleans sums them exactly in float64 and divides by N: count / N
+    # is the same number without np.mean's Python layers, 60 % faster
+    # (bench/components.py)
+    correct = _labels(target) == predicted_labels(output)
+    return np.count_nonzero(correct) / correct.size
 
 
 def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:

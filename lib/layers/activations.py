@@ -23,14 +23,16 @@ class ReLU(Layer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
-        mask = x > 0
+        # 1[x > 0] in x's dtype: two float arrays multiply 19-24 % faster than a float
+        # and a boolean one (bench/components.py), with the same numbers
+        mask = (x > 0).astype(x.dtype)
         self._cache = (mask,)
         return self._output(x * mask)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dout = self._dout(dout)
         (mask,) = self._cached()
-        return dout * mask
+        return (dout * mask).astype(dout.dtype, copy=False)  # dtype of dout * (x > 0)
 
 
 class LeakyReLU(Layer):
