@@ -124,3 +124,40 @@ def check_labels(name: str, y: object, *, ndim: int | None = 1) -> np.ndarray:
                 f"(scores >= 0.5).astype(int)"
             )
     return arr
+
+
+def check_float_dtype(name: str, dtype: object, *, half: bool = True) -> np.dtype:
+    """``dtype`` as a NumPy real floating-point dtype, else a TypeError naming it.
+
+    Integer, boolean and complex dtypes are refused: weights drawn in them are truncated
+    (an int64 Glorot matrix is mostly zeros) or carry an imaginary part no layer
+    handles.
+    ``half=False`` also refuses float16, for arrays an optimizer must update (lib's
+    optimizers step float32 and float64 parameters only).
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a floating-point dtype such as np.float32, "
+                        f"got {dtype!r}") from None
+    allowed = "np.float32 or np.float64" if not half else "a real floating-point type"
+    if dt.kind != "f" or (not half and dt.itemsize < 4):
+        raise TypeError(f"{name} must be {allowed}, got {dt}")
+    return dt
+
+
+def check_finite(name: str, x: np.ndarray) -> None:
+    """Raise ValueError if the float array ``x`` holds NaN or inf, saying how many.
+
+    One fast pass: a finite dot product x·x proves every entry finite (its terms would
+    otherwise be NaN or inf); only when it is not (or overflows) are the entries
+    counted.
+    """
+    if x.dtype.kind != "f" or x.size == 0:
+        return
+    flat = x.reshape(-1)
+    if np.isfinite(np.vdot(flat, flat)):
+        return
+    bad = int(flat.size - np.count_nonzero(np.isfinite(flat)))
+    if bad:
+        raise ValueError(f"{name} contains {bad} NaN or inf value(s) of {flat.size}")

@@ -70,6 +70,13 @@ def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_s
     tr, va, te = (rng.permutation(np.concatenate(p)) for p in parts)
     if len(tr) == 0:
         raise ValueError("the training set is empty; lower val_size/test_size or give more samples")
+    for name, size, part in (("val_size", val_size, va), ("test_size", test_size, te)):
+        if size > 0 and len(part) == 0:
+            per = " per class (stratified)" if stratify else ""
+            raise ValueError(
+                f"{name}={size} of {len(y)} samples rounds to an empty set{per}; "
+                f"give more samples, a larger {name}, or {name}=0 to ask for no such "
+                "set")
     return DataSplits(X[tr], y[tr], X[va], y[va], X[te], y[te])
 
 

@@ -7,6 +7,7 @@ by the ``mnist1d`` package from its fixed seed, and the synthetic sets come from
 from __future__ import annotations
 
 import functools
+import numbers
 import random
 from collections.abc import Iterator
 
@@ -39,6 +40,9 @@ def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.
     ``dtype=np.float32`` returns float32 inputs (standardised in float64, then rounded),
     to feed a float32 model without upcasting its forward pass to float64.
     """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"seed must be an integer >= 0 (the book's splits are "
+                        f"reproducible: chapters pass the same seed), got {seed!r}")
     X, y = load_digits()
     s = _holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
                       rng=np.random.default_rng(seed))

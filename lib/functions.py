@@ -179,6 +179,10 @@ class Himmelblau(Function2D):
         return 4.0 * x * r1 + 2.0 * r2, 2.0 * r1 + 4.0 * y * r2
 
 
+MAX_STEPS = 1_000_000
+"""Largest number of steps :func:`trajectory` runs (some seconds of optimizer steps)."""
+
+
 def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None, steps: int = 100, *,
                escape: float = 1e6) -> np.ndarray:
     """Run ``optimizer`` on ``fn`` from ``start`` and return the visited points, shape (≤ steps + 1, 2).
@@ -191,6 +195,9 @@ def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a lib.optim.Optimizer, got {type(optimizer).__name__}")
     steps = check_int("steps", steps, minimum=0)
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be <= {MAX_STEPS} (a path of {steps} points "
+                         f"would take hours to compute), got {steps}")
     escape = check_positive("escape", escape)
     try:
         p = np.array(fn.start if start is None else start, dtype=float)

@@ -21,6 +21,27 @@ _NOISE_GRID = (1e-6, 1e-4, 1e-3, 1e-2, 1e-1)
 _JITTER = 1e-10
 
 
+def _lengthscales(lengthscales: np.ndarray | float) -> np.ndarray:
+    """The length-scales as a float array, each finite and > 0 (ℓ ≤ 0 divides by zero or
+    flips the sign of x/ℓ, which the squared distance would hide)."""
+    ls = np.asarray(lengthscales, dtype=float)
+    if ls.ndim > 1 or not np.all(np.isfinite(ls)) or not np.all(ls > 0):
+        raise ValueError(f"lengthscales must be finite numbers > 0 (one, or one per "
+                         f"input dimension), got {lengthscales!r}")
+    return ls
+
+
+def _inputs(X1: np.ndarray, X2: np.ndarray,
+            ls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    A, B = np.atleast_2d(X1), np.atleast_2d(X2)
+    ok = A.ndim == B.ndim == 2 and A.shape[1] == B.shape[1]
+    if not ok or (ls.ndim and ls.size != A.shape[1]):
+        raise ValueError(f"X1 and X2 must be (n, d) arrays with the same d, and "
+                         f"lengthscales one number or d numbers; got shapes {A.shape}, "
+                         f"{B.shape} and {ls.shape}")
+    return A, B
+
+
 def _scaled_distances(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray) -> np.ndarray:
     A, B = X1 / lengthscales, X2 / lengthscales
     sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2.0 * A @ B.T
@@ -32,7 +53,8 @@ def matern52(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray | float) -
 
     Implements {eq}`eq-gp-matern` (unit amplitude; the GP multiplies by σ_f²).
     """
-    r = _scaled_distances(np.atleast_2d(X1), np.atleast_2d(X2), np.asarray(lengthscales, dtype=float))
+    ls = _lengthscales(lengthscales)
+    r = _scaled_distances(*_inputs(X1, X2, ls), ls)
     s5r = math.sqrt(5.0) * r
     return (1.0 + s5r + s5r**2 / 3.0) * np.exp(-s5r)
 
@@ -42,7 +64,8 @@ def rbf(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray | float) -> np.
 
     Implements {eq}`eq-gp-matern` in its ν → ∞ limit (unit amplitude).
     """
-    r = _scaled_distances(np.atleast_2d(X1), np.atleast_2d(X2), np.asarray(lengthscales, dtype=float))
+    ls = _lengthscales(lengthscales)
+    r = _scaled_distances(*_inputs(X1, X2, ls), ls)
     return np.exp(-0.5 * r**2)
 
 
@@ -105,6 +128,12 @@ class GaussianProcess:
         y = check_array("y", y, ndim=1).astype(float)
         if len(X) != len(y) or len(X) == 0:
             raise ValueError(f"X and y must have the same, non-zero number of rows, got {len(X)} and {len(y)}")
+        if y.min() == y.max():
+            raise ValueError(
+                f"y must hold at least two distinct values, got {len(y)} equal to "
+                f"{float(y[0])!r}: "
+                "the maximum-likelihood amplitude of constant targets is 0, and the "
+                "posterior would claim certainty (std 0) everywhere")
         self.X_ = X
         self.y_mean_ = float(y.mean())
         self.y_std_ = float(y.std()) if y.std() > 0 else 1.0

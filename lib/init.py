@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_int, check_positive, check_rng
+from ._checks import check_float_dtype, check_int, check_positive, check_rng
 
 Initializer = Callable[..., np.ndarray]
 
@@ -44,6 +44,7 @@ def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = Non
     fan_in, fan_out = _fans(fan_in, fan_out)
     if rng is not None:
         check_rng("rng", rng)
+    dtype = check_float_dtype("dtype", dtype)
     return np.zeros(_shape(fan_in, fan_out, shape), dtype=dtype)
 
 
@@ -62,6 +63,7 @@ def constant(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = 
         raise TypeError(f"value must be a real number, got {value!r} ({type(value).__name__})")
     if not np.isfinite(value):
         raise ValueError(f"value must be a finite number, got {value!r}")
+    dtype = check_float_dtype("dtype", dtype)
     return np.full(_shape(fan_in, fan_out, shape), float(value), dtype=dtype)
 
 
@@ -74,12 +76,14 @@ def normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, std: fl
 
 def _uniform(limit: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
     size = _shape(fan_in, fan_out, shape)
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     return rng.uniform(-limit, limit, size=size).astype(dtype, copy=False)
 
 
 def _normal(std: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
     size = _shape(fan_in, fan_out, shape)
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     return (std * rng.standard_normal(size)).astype(dtype, copy=False)
 
@@ -208,6 +212,7 @@ def orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, gai
     gain = check_positive("gain", gain)
     size = _shape(fan_in, fan_out, shape)
     rows, cols = size[0], int(np.prod(size[1:]))
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     A = rng.standard_normal((max(rows, cols), min(rows, cols)))
     Q, R = np.linalg.qr(A)
@@ -270,6 +275,7 @@ def kernel(init: str | Initializer, shape: tuple[int, ...], rng: np.random.Gener
     """
     f = get(init)
     fan_in, fan_out = kernel_fans(shape)
+    dtype = check_float_dtype("dtype", dtype)
     W = np.asarray(f(fan_in, fan_out, rng, shape=tuple(shape), dtype=dtype), dtype=dtype)
     if W.shape != tuple(shape):
         raise ValueError(f"init returned shape {W.shape}, expected {tuple(shape)}")

@@ -16,6 +16,7 @@ from ._checks import check_array, check_int, check_nonnegative, check_positive, 
 from .layers import AlphaDropout, Dropout, sigmoid
 from .losses import softmax
 from .model import Sequential
+from .optim import check_decay_factor
 from .train import Callback, History
 
 
@@ -84,6 +85,7 @@ def weight_decay(params: dict[str, np.ndarray], lr: float, decay: float,
     """
     lr = check_positive("lr", lr)
     decay = check_nonnegative("decay", decay)
+    check_decay_factor(lr, decay, "decay")
     keys = list(params) if keys is None else keys
     if isinstance(keys, str):
         raise TypeError(f"keys must be a list of parameter names, got the string {keys!r}; wrap it in a list")

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._checks import check_array, check_fraction, check_int, check_nonnegative, check_positive, check_rng
 from .data import minibatches
+from .losses import NonFiniteLossError
 
 Schedule = Callable[[int], float]
 
@@ -284,8 +285,9 @@ def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_mi
     try:
         batches = (b for _ in range(epochs) for b in minibatches(X, y, batch_size, rng, drop_last=drop_last))
         for k, (Xb, yb) in enumerate(batches):
-            value = loss.forward(model.forward(Xb, training=True), yb)
-            if not np.isfinite(value):
+            try:
+                value = loss.forward(model.forward(Xb, training=True), yb)
+            except NonFiniteLossError:  # a NaN or inf loss ends the sweep
                 break
             if smoothing:
                 avg = smoothing * avg + (1.0 - smoothing) * value

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._checks import check_int, check_rng
 from .data import minibatches
-from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
+from .losses import BinaryCrossEntropy, Loss, NonFiniteLossError, SoftmaxCrossEntropy
 from .model import Sequential
 from .optim import Optimizer, clip_grad_norm, clip_grad_value
 
@@ -88,7 +88,26 @@ class RecordParams(Callback):
 
 
 def predicted_labels(output: np.ndarray) -> np.ndarray:
-    """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for one column."""
+    """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for
+    one column.
+
+    An output row holding NaN has no prediction (argmax would return the NaN's
+    position): it is a ValueError, as is an output that is not a numeric array of one
+    row per sample.
+    """
+    out = np.asarray(output)
+    if out.dtype.kind not in "biuf" or out.ndim not in (1, 2):
+        raise TypeError(f"output must be a numeric 1-D or 2-D array (one row per "
+                        f"sample), got dtype {out.dtype}, shape {out.shape}")
+    if out.dtype.kind == "f" and np.isnan(out).any():
+        rows = np.flatnonzero(np.isnan(out.reshape(len(out), -1)).any(axis=1))
+        raise ValueError(f"output has NaN in {rows.size} row(s) (first: row "
+                         f"{rows[0]}); a NaN row has no predicted class")
+    return _predicted(out)
+
+
+def _predicted(output: np.ndarray) -> np.ndarray:
+    """:func:`predicted_labels` unchecked (``fit``'s running accuracy, every batch)."""
     if output.ndim == 2 and output.shape[1] > 1:
         return output.argmax(axis=1)
     return (output.reshape(len(output)) >= 0.5).astype(np.int64)
@@ -105,16 +124,31 @@ def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float
         return float("nan")
     # lib.metrics.accuracy's value, (1/N) Σ 1[ŷ_n = y_n]; its input checks are for a user's arrays,
     # and would cost a few percent of an epoch here, once per batch, on arrays made just above
-    return float(np.mean(_labels(target) == predicted_labels(output)))
+    return float(np.mean(_labels(target) == _predicted(output)))
 
 
 def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """(loss, accuracy) of ``model`` on (X, y) in inference mode.
 
     Accuracy is NaN for losses that are not classification losses (e.g. mean squared error).
+    NaN or inf in X or y is refused, and a loss that is not finite (a diverged model)
+    raises :class:`lib.losses.NonFiniteLossError` instead of returning NaN.
     """
+    X, y = _check_data("X", X), _check_data("y", y)
     out = model.forward(X, training=False)
     return loss.forward(out, y), _batch_accuracy(loss, out, y)
+
+
+def _evaluate(model: Sequential, loss: Loss, X: np.ndarray,
+              y: np.ndarray) -> tuple[float, float]:
+    """:func:`evaluate` inside ``fit``: the data are checked, and a loss that is not
+    finite is returned (the history records a diverged model's NaN), not raised."""
+    out = model.forward(X, training=False)
+    try:
+        value = loss.forward(out, y)
+    except NonFiniteLossError as e:
+        value = e.value
+    return value, _batch_accuracy(loss, out, y)
 
 
 def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
@@ -195,7 +229,10 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             if schedule is not None and not plateau and schedule_per == "step":
                 optimizer.lr = schedule(step)
             out = model.forward(Xb, training=True)
-            batch_loss = loss.forward(out, yb)
+            try:
+                batch_loss = loss.forward(out, yb)
+            except NonFiniteLossError as e:  # NaN or inf: the run diverged
+                batch_loss = e.value
             history.batch_loss.append(batch_loss)
             if not math.isfinite(batch_loss):
                 history.diverged = True
@@ -218,14 +255,14 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         if history.diverged:
             break
         if train_metrics == "eval":
-            tr_loss, tr_acc = evaluate(model, loss, X, y)
+            tr_loss, tr_acc = _evaluate(model, loss, X, y)
         else:
             tr_loss, tr_acc = np.average(losses, weights=sizes), np.average(accs, weights=sizes)
         history.train_loss.append(float(tr_loss))
         history.train_acc.append(float(tr_acc))
         history.lr.append(optimizer.lr)
         if validation is not None:
-            va_loss, va_acc = evaluate(model, loss, *validation)
+            va_loss, va_acc = _evaluate(model, loss, *validation)
             history.val_loss.append(va_loss)
             history.val_acc.append(va_acc)
         if plateau:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -170,10 +171,19 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
                                  f"got range [{idx.min()}, {idx.max()}] (negative indices are refused)")
         if np.intersect1d(train, test).size:
             raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
+        unique_test = np.unique(test)
+        if unique_test.size != test.size:
+            twice = unique_test[np.bincount(np.searchsorted(unique_test, test)) > 1][:3]
+            raise ValueError(f"splits[{i}] test indices repeat samples (e.g. "
+                             f"{twice.tolist()}); each test sample must be scored once")
         score = train_and_score(X[train], y[train], X[test], y[test])
         if isinstance(score, bool) or not isinstance(score, numbers.Real):
             raise TypeError(f"train_and_score must return a real number (the fold's score), got {score!r} "
                             f"for splits[{i}]")
+        if not math.isfinite(score):
+            raise ValueError(f"train_and_score returned {score!r} for splits[{i}]; a "
+                             "fold's score must be finite (handle a diverged run "
+                             "before it is averaged)")
         scores.append(float(score))
     if not scores:
         raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
@@ -197,6 +207,12 @@ def group_kfold(groups: np.ndarray, k: int) -> list[Split]:
     if groups.ndim != 1 or groups.size == 0:
         raise ValueError(f"groups must be a non-empty 1-D array with one group id per sample, "
                          f"got shape {groups.shape}")
+    if groups.dtype.kind == "f" and not np.all(np.isfinite(groups)):
+        raise ValueError("groups contains NaN or inf; every sample needs a real group "
+                         "id (NaN ids would all fall into one group)")
+    if groups.dtype.kind not in "biufUS":
+        raise TypeError(f"groups must hold numbers or strings (group ids), "
+                        f"got dtype {groups.dtype}")
     ids, inverse = np.unique(groups, return_inverse=True)
     k = _check_k(k, ids.size, what="distinct groups")
     sizes = np.bincount(inverse)

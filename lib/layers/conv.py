@@ -6,7 +6,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import init as _init
-from .._checks import check_int
+from .._checks import check_float_dtype, check_int
 from .base import Layer
 
 
@@ -52,6 +52,7 @@ class Conv1D(Layer):
         self.kernel_size = check_int("kernel_size", kernel_size)
         self.stride = check_int("stride", stride)
         self.padding = check_int("padding", padding, minimum=0)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         f = _init.get(init)
         self.init_name = getattr(f, "__name__", repr(f))
         if rng is None and f is not _init.zeros:

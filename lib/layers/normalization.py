@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_fraction, check_int, check_positive
+from .._checks import check_float_dtype, check_fraction, check_int, check_positive
 from .base import Layer
 
 
@@ -76,6 +76,7 @@ class BatchNorm(Layer):
         self.n_features = check_int("n_features", n_features)
         self.momentum = check_fraction("momentum", momentum)
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_features, dtype=dtype),
                        "beta": np.zeros(n_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -152,6 +153,7 @@ class LayerNorm(Layer):
         super().__init__()
         self.n_features = check_int("n_features", n_features)
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_features, dtype=dtype),
                        "beta": np.zeros(n_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -204,6 +206,7 @@ class GroupNorm(Layer):
             raise ValueError(f"n_groups must divide n_channels, got n_groups={n_groups} and "
                              f"n_channels={n_channels} ({n_channels} % {n_groups} = {n_channels % n_groups})")
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_channels, dtype=dtype),
                        "beta": np.zeros(n_channels, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
