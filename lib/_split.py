@@ -42,6 +42,8 @@ def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_s
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
     if len(X) == 0:
         raise ValueError("X is empty; holdout_split needs at least one sample")
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise ValueError("y contains NaN or inf values; drop or impute those samples first")
     val_size = check_fraction("val_size", val_size)
     test_size = check_fraction("test_size", test_size)
     if val_size + test_size >= 1:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_positive, check_rng
+from ._checks import check_array, check_positive, check_real, check_rng, check_samples
 from .layers import AlphaDropout, Dropout, Layer
 
 
@@ -19,6 +19,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     h = check_positive("h", h)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a floating-point numpy array, got {type(x).__name__}")
+    if x.size == 0:
+        raise ValueError(f"x must hold at least one entry, got shape {x.shape}")
+    check_array("x", x)  # NaN or inf: every difference quotient would be NaN
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -75,7 +78,9 @@ def error_order(err: float, rounding: float = 1e-6) -> str:
     The digits of a rounding-level error change with the CPU and the BLAS build; its order
     of magnitude is what a reader (and a stored notebook output) should compare.
     """
-    if not np.isfinite(err) or err < 0:
+    err = check_real("err", err)
+    rounding = check_positive("rounding", rounding)
+    if err < 0:
         raise ValueError(f"err must be a finite number >= 0, got {err!r}")
     if err == 0:
         return "0"
@@ -99,7 +104,7 @@ def check_layer(layer: Layer, x: np.ndarray, *, training: bool = False, h: float
     if not isinstance(layer, Layer):
         raise TypeError(f"layer must be a lib.layers.Layer, got {type(layer).__name__}")
     rng = check_rng("rng", rng)
-    x = np.array(x, dtype=np.float64)
+    x = np.array(check_array("x", x), dtype=np.float64)
     if x.size == 0:
         raise ValueError(f"x must hold at least one sample, got shape {x.shape}")
     first = np.array(layer.forward(x, training), copy=True)
@@ -145,6 +150,7 @@ def check_model(model, loss, x: np.ndarray, y: np.ndarray, *, training: bool = F
     correct gradient of exactly 0 scores near 0, not 1; NaN or inf anywhere gives NaN.
     """
     h = check_positive("h", h)
+    x, y = check_samples(check_array("x", x), y, ("x", "y"))
     random = _random_layers(getattr(model, "layers", []))
     if training and random:
         raise ValueError(_random_forward(random[0]))

@@ -12,12 +12,20 @@ initialisation explains the difference.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_float_dtype, check_int, check_positive, check_rng
+from ._checks import (
+    check_float_dtype,
+    check_int,
+    check_numeric,
+    check_positive,
+    check_rng,
+    check_total,
+)
 
 Initializer = Callable[..., np.ndarray]
 
@@ -28,10 +36,13 @@ def _fans(fan_in: int, fan_out: int) -> tuple[int, int]:
 
 def _shape(fan_in: int, fan_out: int, shape: tuple[int, ...] | None) -> tuple[int, ...]:
     if shape is None:
+        check_total(f"W of shape ({fan_in}, {fan_out}) (fan_in, fan_out)", fan_in * fan_out)
         return (fan_in, fan_out)
     if not isinstance(shape, tuple | list) or not shape:
         raise TypeError(f"shape must be a non-empty tuple of integers, got {shape!r}")
-    return tuple(check_int(f"shape[{i}]", d) for i, d in enumerate(shape))
+    size = tuple(check_int(f"shape[{i}]", d) for i, d in enumerate(shape))
+    check_total(f"W of shape {size}", math.prod(size))
+    return size
 
 
 def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
@@ -231,7 +242,7 @@ def prior_bias(priors, *, binary: bool = False) -> np.ndarray:
     Karpathy's "A Recipe for Training Neural Networks" (2019): "set the bias on your
     logits such that your network predicts probability of 0.1 at initialization".
     """
-    p = np.asarray(priors, dtype=np.float64)
+    p = check_numeric("priors", priors).astype(np.float64)
     if p.ndim != 1 or p.size < 2:
         raise ValueError(f"priors must be a 1-D sequence of at least 2 class shares, got {priors!r}")
     if not np.all(np.isfinite(p)) or np.any(p <= 0) or abs(p.sum() - 1) > 1e-6:

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_real
+from ._checks import check_numeric, check_real
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -21,7 +21,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
     Implements {eq}`eq-softmax` in log form; finite for logits of any size.
     """
-    z = np.asarray(z)
+    z = check_numeric("z", z)
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -52,6 +52,9 @@ class NonFiniteLossError(ValueError):
     def __init__(self, message: str, value: float) -> None:
         super().__init__(message)
         self.value = value
+
+    def __reduce__(self) -> tuple:  # picklable: joblib workers send it to the parent
+        return type(self), (str(self), self.value)
 
 
 def _finite(value: float, output: np.ndarray, target: np.ndarray) -> float:

@@ -28,7 +28,14 @@ import math
 
 import numpy as np
 
-from ._checks import check_fraction, check_int, check_nonnegative, check_positive
+from ._checks import (
+    check_finite,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_numeric,
+    check_positive,
+)
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -77,6 +84,8 @@ class Optimizer:
             raise TypeError(
                 f"params[{key!r}] has dtype {p.dtype}; optimizers update float32 or float64 parameters "
                 "(in float16, eps = 1e-8 rounds to 0 and a zero gradient would step by 0/0 = NaN)")
+        if g.dtype.kind not in "biuf":
+            raise TypeError(f"grads[{key!r}] must hold real numbers, got dtype {g.dtype}")
         if g.size == 0:
             return
         # one fast pass (a BLAS dot product): a finite Σg² proves every entry finite and every
@@ -474,7 +483,10 @@ def clip_grad_value(grads: Grads, clip_value: float) -> None:
     :func:`clip_grad_norm` this can change the direction of the update.
     """
     clip_value = check_positive("clip_value", clip_value)
-    for g in _grad_arrays(grads):
+    arrays = _grad_arrays(grads)
+    for i, g in enumerate(arrays):  # NaN survives a clip: refuse it as clip_grad_norm does
+        check_finite(f"grads (array {i})", g)
+    for g in arrays:
         np.clip(g, -clip_value, clip_value, out=g)
 
 
@@ -537,7 +549,9 @@ def momentum_rate(kappa: float | np.ndarray) -> float | np.ndarray:
 
 
 def _as_float_array(name: str, x: float | np.ndarray) -> np.ndarray:
-    a = np.asarray(x, dtype=float)
+    a = check_numeric(name, x).astype(float)
+    if a.size == 0:
+        raise ValueError(f"{name} must hold at least one value, got an empty array")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return a
@@ -602,8 +616,8 @@ def newton_step(grad: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     Solves H Δθ = −g (no inverse is formed). On a quadratic with positive definite H it
     lands on the minimum in one step, whatever the condition number.
     """
-    g = np.asarray(grad, dtype=float)
-    H = np.asarray(hessian, dtype=float)
+    g = check_numeric("grad", grad).astype(float)
+    H = check_numeric("hessian", hessian).astype(float)
     if g.ndim != 1 or H.shape != (g.size, g.size):
         raise ValueError(f"hessian must have shape ({g.size}, {g.size}) for a gradient of shape {g.shape}, "
                          f"got {H.shape}")

@@ -26,7 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_int, check_nonnegative, check_positive, check_rng
+from ._checks import (
+    check_int,
+    check_nonnegative,
+    check_numeric,
+    check_positive,
+    check_rng,
+    check_size,
+)
 from .gp import GaussianProcess, expected_improvement
 
 Objective = Callable[[dict, Any], float]
@@ -42,7 +49,7 @@ class Distribution:
         """One value (``size=None``) or an array of ``size`` values."""
         rng = check_rng("rng", rng)
         if size is not None:
-            size = check_int("size", size, minimum=0)
+            size = check_size("size", size, minimum=0)
         u = rng.random(size)
         return self.decode(u)
 
@@ -200,6 +207,8 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
     in the order of ``space`` (log-scaled for ``log_uniform``)."""
     space = _check_space(space)
     single = isinstance(params, Mapping)
+    if not single and (isinstance(params, str | bytes) or not hasattr(params, "__iter__")):
+        raise TypeError(f"params must be a dict or a list of dicts, got {params!r}")
     rows = [params] if single else list(params)
     for i, p in enumerate(rows):
         if not isinstance(p, Mapping):
@@ -220,7 +229,7 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
 def from_unit(space: Mapping[str, Distribution], U: np.ndarray) -> list[dict]:
     """Configurations for the rows of ``U`` (n, d) in the unit cube (inverse of ``to_unit``)."""
     space = _check_space(space)
-    U = np.atleast_2d(np.asarray(U, dtype=float))
+    U = np.atleast_2d(check_numeric("U", U).astype(float))
     if not np.all(np.isfinite(U)):
         raise ValueError("U contains NaN or inf values; it must hold points of the unit cube")
     if U.ndim != 2 or U.shape[1] != len(space):
@@ -250,6 +259,9 @@ class Trial:
     order: int
     bracket: int = 0
     rung: int = 0
+
+    def __post_init__(self) -> None:
+        self.score = _check_score(self.score, self.params)
 
     @property
     def failed(self) -> bool:

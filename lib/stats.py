@@ -167,7 +167,16 @@ def paired_ci(a: object, b: object, level: float = 0.95) -> tuple[float, float, 
 
 def std(x: object) -> float:
     """Sample standard deviation with ddof = 1 (the spread of one run around the mean)."""
-    return float(_samples("x", x).std(ddof=1))
+    arr = _samples("x", x)
+    with np.errstate(over="ignore"):
+        s = float(arr.std(ddof=1))
+    if not math.isfinite(s):
+        scale = float(np.abs(arr).max())
+        s = float((arr / scale).std(ddof=1)) * scale
+        if not math.isfinite(s):
+            raise ValueError(f"x holds values up to {scale:.3g}, whose spread overflows "
+                             "float64; rescale x")
+    return s
 
 
 @dataclass(frozen=True)
@@ -189,12 +198,23 @@ class Comparison:
     fmt: str = ".1f"
 
     def __post_init__(self) -> None:
+        for name in ("a", "b", "unit", "fmt"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a string, got {getattr(self, name)!r}")
+        try:
+            format(1.0, self.fmt)
+        except ValueError:
+            raise ValueError(f"fmt must be a format spec for numbers such as '.1f', "
+                             f"got {self.fmt!r}") from None
+        level = self.level
+        if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
+            raise TypeError(f"level must be a number in (0, 1), got {level!r}")
         for name in ("mean", "low", "high"):
             v = getattr(self, name)
             number = isinstance(v, int | float | np.floating)
             number = number and not isinstance(v, bool)
-            if not number or math.isnan(v):
-                raise ValueError(f"{name} must be a number, got {v!r}")
+            if not number or not math.isfinite(v):
+                raise ValueError(f"{name} must be a finite number, got {v!r}")
         if not self.low <= self.mean <= self.high:
             raise ValueError(f"the interval must hold the mean, low <= mean <= high, "
                              f"got low={self.low!r}, mean={self.mean!r}, "
@@ -268,6 +288,9 @@ def claim(statement: str, comparison: Comparison | None = None, expected: str | 
     if not isinstance(statement, str) or not statement:
         raise TypeError(f"statement must be a non-empty string (the claim in words), got {statement!r}")
     if comparison is not None:
+        if not isinstance(comparison, Comparison):
+            raise TypeError(f"comparison must be a lib.stats.Comparison (from compare), "
+                            f"got {comparison!r}")
         if holds is not None:
             raise TypeError("pass either comparison (with expected) or holds, not both")
         if expected not in VERDICTS:
@@ -360,7 +383,7 @@ def std_ci(x: object, level: float = 0.95) -> tuple[float, float, float]:
     if level >= 1.0:
         raise ValueError(f"level must lie in (0, 1), got {level}")
     df = arr.size - 1
-    s = float(arr.std(ddof=1))
+    s = std(arr)
     upper_q, lower_q = chi2_quantile(0.5 + level / 2, df), chi2_quantile(0.5 - level / 2, df)
     return s, s * math.sqrt(df / upper_q), s * math.sqrt(df / lower_q)
 

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int, check_rng
+from ._checks import check_int, check_rng, check_size
 from .data import minibatches
 from .losses import BinaryCrossEntropy, Loss, NonFiniteLossError, SoftmaxCrossEntropy
 from .model import Sequential
 from .optim import Optimizer, clip_grad_norm, clip_grad_value
+
+MAX_EPOCHS = 1_000_000
+"""Largest ``epochs`` :func:`fit` accepts (a million passes over the data)."""
 
 
 @dataclass
@@ -69,6 +72,10 @@ class RecordParams(Callback):
     """
 
     def __init__(self, keys: Sequence[str]) -> None:
+        if isinstance(keys, str) or not isinstance(keys, Sequence) or not all(
+                isinstance(k, str) for k in keys):
+            raise TypeError(f"keys must be a list of parameter names such as ['0.W'], "
+                            f"got {keys!r}")
         self.keys = list(keys)
         self.trace: dict[str, np.ndarray] = {}
         self._steps: dict[str, list[np.ndarray]] = {}
@@ -131,18 +138,21 @@ def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tup
     """(loss, accuracy) of ``model`` on (X, y) in inference mode.
 
     Accuracy is NaN for losses that are not classification losses (e.g. mean squared error).
-    NaN or inf in X or y is refused, and a loss that is not finite (a diverged model)
-    raises :class:`lib.losses.NonFiniteLossError` instead of returning NaN.
+    NaN or inf in X or y is refused (ValueError naming it). A diverged model (NaN or
+    inf outputs) scores a NaN or inf loss, as ``fit`` records it: the value of the
+    :class:`lib.losses.NonFiniteLossError` the loss raised.
     """
     X, y = _check_data("X", X), _check_data("y", y)
-    out = model.forward(X, training=False)
-    return loss.forward(out, y), _batch_accuracy(loss, out, y)
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number of samples, at least one, "
+                         f"got {len(X)} and {len(y)}")
+    return _evaluate(model, loss, X, y)
 
 
 def _evaluate(model: Sequential, loss: Loss, X: np.ndarray,
               y: np.ndarray) -> tuple[float, float]:
-    """:func:`evaluate` inside ``fit``: the data are checked, and a loss that is not
-    finite is returned (the history records a diverged model's NaN), not raised."""
+    """:func:`evaluate` without its data checks (``fit`` checked the data once); a loss
+    that is not finite is returned (a diverged model's NaN), not raised."""
     out = model.forward(X, training=False)
     try:
         value = loss.forward(out, y)
@@ -190,7 +200,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
     (``model.flat()``): the same numbers as stepping ``model.params`` key by key.
     """
     _check_types(model, loss, optimizer, schedule, regularizer, callbacks)
-    epochs = check_int("epochs", epochs)
+    epochs = check_size("epochs", epochs, limit=MAX_EPOCHS, what="epochs")
     batch_size = check_int("batch_size", batch_size)
     rng = check_rng("rng", rng)
     if schedule_per not in ("epoch", "step"):
