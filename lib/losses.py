@@ -70,11 +70,11 @@ def _finite(value: float, output: np.ndarray, target: np.ndarray) -> float:
             raise NonFiniteLossError(
                 f"{name} contains {bad} NaN or inf value(s), so the loss is {value}"
                 + (" (a diverged model?)" if name == "output" else ""), value)
-    big = float(np.abs(output).max())
+    big = max(float(np.abs(output).max()), float(np.abs(target).max()))
     raise NonFiniteLossError(
-        f"the loss overflowed to {value} although output is finite: its largest "
-        f"magnitude, {big:.3g}, is too large for {output.dtype}; lower the learning "
-        "rate or rescale the inputs", value)
+        f"the loss overflowed to {value} although output and target are finite: their "
+        f"largest magnitude, {big:.3g}, is too large for {output.dtype}; lower the "
+        "learning rate or rescale the inputs or targets", value)
 
 
 def _check_batch(output: np.ndarray, target: np.ndarray) -> None:

@@ -567,7 +567,11 @@ def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
     """
     lr = check_positive("lr", lr)
     beta = check_fraction("beta", beta)
-    lam = float(_as_float_array("lam", lam))
+    lam_arr = _as_float_array("lam", lam)
+    if lam_arr.ndim != 0:
+        raise ValueError(f"lam must be one curvature (a number), got shape "
+                         f"{lam_arr.shape}")
+    lam = float(lam_arr)
     return np.array([[1.0 + beta - lr * lam, -beta], [1.0, 0.0]])
 
 

@@ -178,6 +178,10 @@ def fit_recipe(model: Sequential, X: np.ndarray, y: np.ndarray, *, epochs: int, 
     max_lr = check_positive("max_lr", max_lr)
     lam = check_nonnegative("l2", l2)
     X, y = check_samples(X, y)
+    if epochs * -(-len(X) // batch_size) < 3:
+        raise ValueError(f"epochs={epochs} of batches of batch_size={batch_size} from "
+                         f"{len(X)} samples give fewer than 3 steps, too few for the "
+                         "one-cycle schedule; raise epochs or lower batch_size")
     steps = epochs * -(-len(X) // batch_size)
     return fit(model, SoftmaxCrossEntropy(), Adam(max_lr), X, y, epochs=epochs, batch_size=batch_size, rng=rng,
                validation=validation, schedule=one_cycle(steps, max_lr), schedule_per="step",

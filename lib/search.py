@@ -300,8 +300,8 @@ def best_trial(trials: Sequence[Trial], budget=None) -> Trial:
         raise ValueError(f"no trial has budget {budget!r}" if budget is not None else "trials is empty")
     if all(t.failed for t in pool):
         at = "" if budget is None else f" at budget {budget!r}"
-        raise ValueError(f"all {len(pool)} trials{at} failed (score NaN or inf); "
-                         "there is no best trial")
+        raise ValueError(f"all {len(pool)} trials{at} failed (the objective returned "
+                         "NaN or inf for each); there is no best trial")
     return min(pool, key=_rank_key)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_fraction, check_labels, check_real
+from ._checks import check_fraction, check_labels, check_real, check_rng
 
 VERDICTS = ("higher", "lower", "none")
 
@@ -465,9 +465,7 @@ def bootstrap_diff_ci(y: object, pred_a: object, pred_b: object, n_boot: int = 2
     level = _level(level)
     if level >= 1.0:
         raise ValueError(f"level must lie in (0, 1), got {level}")
-    if isinstance(rng, bool) or not isinstance(rng, np.random.Generator | int | np.integer):
-        raise TypeError(f"rng must be a numpy Generator or an int seed, got {rng!r}")
-    rng = np.random.default_rng(rng)
+    rng = check_rng("rng", rng)
     diff = right_a.astype(np.float64) - right_b.astype(np.float64)
     idx = rng.integers(0, diff.size, size=(int(n_boot), diff.size))
     boot = diff[idx].mean(axis=1)
