@@ -60,6 +60,15 @@ class Distribution:
         raise NotImplementedError
 
 
+def _unit(u: object) -> np.ndarray:
+    """``u`` as floats in [0, 1] (``decode``'s argument), else an error naming it."""
+    arr = check_numeric("u", u).astype(float, copy=False)
+    if arr.size and not (arr.min() >= 0 and arr.max() <= 1):  # NaN fails both
+        raise ValueError(f"u must lie in the unit interval [0, 1], got values in "
+                         f"[{arr.min()}, {arr.max()}]")
+    return arr
+
+
 def _real(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
         raise TypeError(f"{name} must be a finite real number, got {value!r}")
@@ -79,7 +88,7 @@ class Uniform(Distribution):
         _check_order(self.low, self.high)
 
     def decode(self, u):
-        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)[()]
+        return self.low + (self.high - self.low) * _unit(u)[()]
 
     def encode(self, x) -> np.ndarray:
         return (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
@@ -100,7 +109,7 @@ class LogUniform(Distribution):
 
     def decode(self, u):
         lo, hi = math.log(self.low), math.log(self.high)
-        return np.exp(lo + (hi - lo) * np.asarray(u, dtype=float))[()]
+        return np.exp(lo + (hi - lo) * _unit(u))[()]
 
     def encode(self, x) -> np.ndarray:
         lo, hi = math.log(self.low), math.log(self.high)
@@ -123,7 +132,7 @@ class IntUniform(Distribution):
         self.n = self.high - self.low + 1
 
     def decode(self, u):
-        idx = np.minimum(np.floor(np.asarray(u, dtype=float) * self.n), self.n - 1).astype(np.int64)
+        idx = np.minimum(np.floor(_unit(u) * self.n), self.n - 1).astype(np.int64)
         return (self.low + idx)[()]
 
     def encode(self, x) -> np.ndarray:
@@ -145,7 +154,7 @@ class Choice(Distribution):
         self.n = len(self.options)
 
     def decode(self, u):
-        idx = np.minimum(np.floor(np.asarray(u, dtype=float) * self.n), self.n - 1).astype(np.int64)
+        idx = np.minimum(np.floor(_unit(u) * self.n), self.n - 1).astype(np.int64)
         if idx.ndim == 0:
             return self.options[int(idx)]
         return [self.options[i] for i in idx]

@@ -715,3 +715,11 @@ def test_gradient_check_inputs_are_named(call, match):
 def test_non_numbers_are_refused_by_name(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+@pytest.mark.parametrize("u", [np.nan, 1.5, -0.1, "0.5", None])
+@pytest.mark.parametrize("dist", [search.uniform(0, 1), search.log_uniform(1e-3, 1),
+                                  search.int_uniform(1, 3), search.choice(["a", "b"])])
+def test_decode_refuses_points_outside_the_unit_interval(dist, u):
+    with pytest.raises((ValueError, TypeError), match="u must"):
+        dist.decode(u)
