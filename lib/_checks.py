@@ -50,6 +50,9 @@ def check_rng(name: str, rng: object) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name} must be a seed >= 0 or a numpy.random.Generator, "
+                             f"got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{name} must be a numpy.random.Generator or an int seed, got {rng!r}; "
@@ -124,3 +127,94 @@ def check_labels(name: str, y: object, *, ndim: int | None = 1) -> np.ndarray:
                 f"(scores >= 0.5).astype(int)"
             )
     return arr
+
+
+def check_float_dtype(name: str, dtype: object, *, half: bool = True) -> np.dtype:
+    """``dtype`` as a NumPy real floating-point dtype, else a TypeError naming it.
+
+    Integer, boolean and complex dtypes are refused: weights drawn in them are truncated
+    (an int64 Glorot matrix is mostly zeros) or carry an imaginary part no layer
+    handles.
+    ``half=False`` also refuses float16, for arrays an optimizer must update (lib's
+    optimizers step float32 and float64 parameters only).
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a floating-point dtype such as np.float32, "
+                        f"got {dtype!r}") from None
+    allowed = "np.float32 or np.float64" if not half else "a real floating-point type"
+    if dt.kind != "f" or (not half and dt.itemsize < 4):
+        raise TypeError(f"{name} must be {allowed}, got {dt}")
+    return dt
+
+
+def check_finite(name: str, x: np.ndarray) -> None:
+    """Raise ValueError if the float array ``x`` holds NaN or inf, saying how many.
+
+    One fast pass: a finite dot product x·x proves every entry finite (its terms would
+    otherwise be NaN or inf); only when it is not (or overflows) are the entries
+    counted.
+    """
+    if x.dtype.kind != "f" or x.size == 0:
+        return
+    flat = x.reshape(-1)
+    if np.isfinite(np.vdot(flat, flat)):
+        return
+    bad = int(flat.size - np.count_nonzero(np.isfinite(flat)))
+    if bad:
+        raise ValueError(f"{name} contains {bad} NaN or inf value(s) of {flat.size}")
+
+
+MAX_SIZE = 10**8
+"""Largest array size (entries) lib allocates from a size argument: 800 MB of float64."""
+MAX_DEPTH = 10_000
+"""Largest number of layers (or steps of a per-layer recursion) lib builds in a loop."""
+
+
+def check_size(name: str, value: int, *, minimum: int = 1, limit: int = MAX_SIZE,
+               what: str = "entries") -> int:
+    """An integer size >= ``minimum`` and <= ``limit``, else an error naming ``name``.
+
+    A size beyond the limit would allocate more memory than a machine has (NumPy then
+    raises a MemoryError that names no argument) or loop for hours.
+    """
+    value = check_int(name, value, minimum=minimum)
+    if value > limit:
+        raise ValueError(f"{name} = {value} asks for more than lib's limit of {limit} "
+                         f"{what}; use a smaller {name}")
+    return value
+
+
+def check_total(what: str, total: int, *, limit: int = MAX_SIZE) -> None:
+    """Refuse an allocation of ``total`` entries (a product of sizes) beyond ``limit``."""
+    if total > limit:
+        raise ValueError(f"{what} would hold {total} entries ({8 * total / 1e9:.3g} GB of "
+                         f"float64), more than lib's limit of {limit}; use smaller sizes")
+
+
+def check_numeric(name: str, x: object) -> np.ndarray:
+    """``x`` as an array of real numbers (bool, int or float), else a TypeError naming it.
+
+    Refuses strings (which ``np.asarray(x, dtype=float)`` would silently parse),
+    complex numbers (whose imaginary part a float conversion drops) and objects.
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} "
+                        f"({type(x).__name__})")
+    return arr
+
+
+def check_samples(X: object, y: object, names: tuple[str, str] = ("X", "y")) -> tuple[
+        np.ndarray, np.ndarray]:
+    """``X`` and ``y`` as arrays holding the same number (>= 1) of samples (rows)."""
+    X, y = np.asarray(X), np.asarray(y)
+    a, b = names
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"{a} and {b} must be arrays with one row per sample, got shapes "
+                         f"{X.shape} and {y.shape}")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"{a} and {b} must hold the same number of samples, at least one, "
+                         f"got {len(X)} and {len(y)}")
+    return X, y

@@ -42,6 +42,8 @@ def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_s
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
     if len(X) == 0:
         raise ValueError("X is empty; holdout_split needs at least one sample")
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise ValueError("y contains NaN or inf values; drop or impute those samples first")
     val_size = check_fraction("val_size", val_size)
     test_size = check_fraction("test_size", test_size)
     if val_size + test_size >= 1:
@@ -70,6 +72,13 @@ def holdout_split(X: np.ndarray, y: np.ndarray, *, val_size: float = 0.2, test_s
     tr, va, te = (rng.permutation(np.concatenate(p)) for p in parts)
     if len(tr) == 0:
         raise ValueError("the training set is empty; lower val_size/test_size or give more samples")
+    for name, size, part in (("val_size", val_size, va), ("test_size", test_size, te)):
+        if size > 0 and len(part) == 0:
+            per = " per class (stratified)" if stratify else ""
+            raise ValueError(
+                f"{name}={size} of {len(y)} samples rounds to an empty set{per}; "
+                f"give more samples, a larger {name}, or {name}=0 to ask for no such "
+                "set")
     return DataSplits(X[tr], y[tr], X[va], y[va], X[te], y[te])
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_fraction, check_int
+from ._checks import check_finite, check_fraction, check_int
 from .model import Sequential
 from .train import Callback
 
@@ -35,7 +35,21 @@ class WeightAverage(Callback):
         self._layout: list[tuple[str, tuple[int, ...]]] = []
 
     def update(self, params: dict[str, np.ndarray]) -> None:
-        """Fold the current ``params`` into the average (the first call copies them)."""
+        """Fold the current ``params`` into the average (the first call copies them).
+
+        ``params`` is a dict of floating-point NumPy arrays; NaN or inf in it is refused
+        before anything is folded (one NaN would spoil the average for good).
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict name -> NumPy array "
+                            f"(model.params), got {type(params).__name__}")
+        for k, v in params.items():
+            if not isinstance(v, np.ndarray) or v.dtype.kind != "f":
+                is_array = isinstance(v, np.ndarray)
+                what = f"dtype {v.dtype}" if is_array else type(v).__name__
+                raise TypeError(f"params[{k!r}] must be a floating-point NumPy array "
+                                f"(an average of integers is truncated), got {what}")
+            check_finite(f"params[{k!r}]", v)
         if self.average is None:
             self.average = {k: np.array(v, copy=True) for k, v in params.items()}
         else:

@@ -7,12 +7,22 @@ by the ``mnist1d`` package from its fixed seed, and the synthetic sets come from
 from __future__ import annotations
 
 import functools
+import numbers
 import random
 from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_array, check_fraction, check_int, check_nonnegative, check_real, check_rng
+from ._checks import (
+    check_array,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_real,
+    check_rng,
+    check_size,
+    check_total,
+)
 from ._split import DataSplits
 from ._split import holdout_split as _holdout_split
 
@@ -39,6 +49,9 @@ def digits_splits(seed: int = 0, *, val_size: float = 0.2, test_size: float = 0.
     ``dtype=np.float32`` returns float32 inputs (standardised in float64, then rounded),
     to feed a float32 model without upcasting its forward pass to float64.
     """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"seed must be an integer >= 0 (the book's splits are "
+                        f"reproducible: chapters pass the same seed), got {seed!r}")
     X, y = load_digits()
     s = _holdout_split(X, y, val_size=val_size, test_size=test_size, stratify=True,
                       rng=np.random.default_rng(seed))
@@ -89,8 +102,8 @@ def load_mnist1d(val_size: int = 1000, *, channels: bool = False) -> DataSplits:
 def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, *,
             rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved 2-D spirals, one arm per class (not linearly separable)."""
-    n = check_int("n_per_class", n_per_class)
-    k = check_int("n_classes", n_classes, minimum=2)
+    n = check_size("n_per_class", n_per_class)
+    k = check_size("n_classes", n_classes, minimum=2)
     noise = check_nonnegative("noise", noise)
     rng = check_rng("rng", rng)
     r = np.tile(np.linspace(0.0, 1.0, n), k)
@@ -102,7 +115,7 @@ def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, *,
 
 def moons(n: int = 200, noise: float = 0.1, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (scikit-learn's ``make_moons`` layout), labels 0/1."""
-    n = check_int("n", n, minimum=2)
+    n = check_size("n", n, minimum=2)
     noise = check_nonnegative("noise", noise)
     rng = check_rng("rng", rng)
     n0 = n // 2
@@ -118,7 +131,7 @@ def moons(n: int = 200, noise: float = 0.1, *, rng: np.random.Generator | int) -
 
 def noisy_sine(n: int = 100, noise: float = 0.1, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """x ~ U(0, 1), y = sin(2πx) + N(0, noise²); both of shape (n, 1), for regression."""
-    n = check_int("n", n)
+    n = check_size("n", n)
     noise = check_nonnegative("noise", noise)
     rng = check_rng("rng", rng)
     x = rng.uniform(0.0, 1.0, size=(n, 1))
@@ -128,7 +141,7 @@ def noisy_sine(n: int = 100, noise: float = 0.1, *, rng: np.random.Generator | i
 def noisy_line(n: int = 100, slope: float = 3.0, intercept: float = 4.0, noise: float = 1.0, *,
                rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """x ~ U(0, 2), y = intercept + slope·x + N(0, noise²); shapes (n, 1), for linear regression."""
-    n = check_int("n", n)
+    n = check_size("n", n)
     slope, intercept = check_real("slope", slope), check_real("intercept", intercept)
     noise = check_nonnegative("noise", noise)
     rng = check_rng("rng", rng)
@@ -139,10 +152,10 @@ def noisy_line(n: int = 100, slope: float = 3.0, intercept: float = 4.0, noise: 
 def imbalanced_blobs(n: int = 1000, minority: float = 0.05, separation: float = 2.0,
                      n_features: int = 2, *, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
     """Two Gaussian blobs, a fraction ``minority`` of the samples in class 1, the rest in class 0."""
-    n = check_int("n", n, minimum=2)
+    n = check_size("n", n, minimum=2)
     minority = check_fraction("minority", minority, closed_left=False)
     separation = check_real("separation", separation)
-    d = check_int("n_features", n_features)
+    d = check_size("n_features", n_features)
     rng = check_rng("rng", rng)
     n1 = max(1, round(minority * n))
     y = np.zeros(n, dtype=np.int64)
@@ -203,7 +216,8 @@ def one_hot(y: np.ndarray, n_classes: int | None = None) -> np.ndarray:
         raise TypeError(f"y must hold integer labels, got dtype {y.dtype}")
     if n_classes is None and y.size == 0:
         raise ValueError("y is empty; pass n_classes to say how many columns the result has")
-    k = int(y.max()) + 1 if n_classes is None else check_int("n_classes", n_classes)
+    k = int(y.max()) + 1 if n_classes is None else check_size("n_classes", n_classes)
+    check_total(f"one_hot of {y.size} labels and {k} classes", y.size * k)
     if y.size and (y.min() < 0 or y.max() >= k):
         raise ValueError(f"labels in y must lie in [0, {k}), got range [{y.min()}, {y.max()}]")
     out = np.zeros((y.size, k))

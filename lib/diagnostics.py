@@ -27,7 +27,16 @@ from typing import NamedTuple
 import numpy as np
 
 from . import init as _init
-from ._checks import check_array, check_int, check_positive, check_rng
+from ._checks import (
+    MAX_DEPTH,
+    MAX_SIZE,
+    check_array,
+    check_int,
+    check_positive,
+    check_rng,
+    check_samples,
+    check_size,
+)
 from .layers import ELU, SELU, BatchNorm, Dense, Layer, LeakyReLU, ReLU, Residual, Sigmoid, Tanh
 from .losses import Loss
 from .model import Sequential
@@ -82,9 +91,9 @@ def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | 
     Biases start at zero. Layer indices in the returned model's ``params`` are
     ``0, 2, 4, …`` for the Dense layers (``0, 3, 6, …`` with batch norm).
     """
-    n_in = check_int("n_in", n_in)
-    width = check_int("width", width)
-    depth = check_int("depth", depth)
+    n_in = check_size("n_in", n_in, limit=MAX_SIZE // 2)
+    width = check_size("width", width, limit=10**4)
+    depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     _check_activation(activation, ACTIVATIONS)
     rng = check_rng("rng", rng)
     if isinstance(init, float | int) and not isinstance(init, bool):
@@ -161,7 +170,8 @@ def weight_grad_norms(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarra
     ``model.grads`` and changes no parameter. ``training=True`` runs the forward pass in
     training mode (batch statistics in BatchNorm, dropout active).
     """
-    out = model.forward(check_array("x", x, ndim=2), training)
+    x, y = check_samples(check_array("x", x, ndim=2), y, ("x", "y"))
+    out = model.forward(x, training)
     loss.forward(out, y)
     model.backward(loss.backward())
     return {k: float(np.linalg.norm(model.grads[k])) for k in model.weight_keys}
@@ -176,7 +186,7 @@ def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
     if not callable(f):
         raise TypeError(f"f must be a vectorised function of z, got {f!r}")
     q = check_positive("q", q)
-    n_grid = check_int("n_grid", n_grid, minimum=2)
+    n_grid = check_size("n_grid", n_grid, minimum=2)
     n_grid += n_grid % 4  # an even number of Simpson panels on each side of 0
     u = np.linspace(-10.0, 10.0, n_grid + 1)
     w = np.ones(n_grid + 1)
@@ -201,7 +211,7 @@ def variance_propagation(depth: int, activation: str, gain: float, *, q0: float 
     E[φ(z)²] = q/2, so gain 2 keeps q constant; for ``"linear"`` gain 1 does. The prediction
     is exact for infinitely wide layers; finite widths add fluctuations of relative size about 1/√width per layer.
     """
-    depth = check_int("depth", depth)
+    depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     _check_activation(activation, _PHI)
     gain = check_positive("gain", gain)
     q0 = check_positive("q0", q0)
@@ -231,9 +241,9 @@ def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator |
     Dense(width, n_out) head (LeCun normal) for logits. The stem Dense(n_in, width) is
     He normal.
     """
-    n_in = check_int("n_in", n_in)
-    width = check_int("width", width)
-    depth = check_int("depth", depth)
+    n_in = check_size("n_in", n_in, limit=MAX_SIZE // 2)
+    width = check_size("width", width, limit=10**4)
+    depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     rng = check_rng("rng", rng)
     if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
             or not np.isfinite(branch_scale) or branch_scale < 0:
@@ -258,7 +268,7 @@ def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np
     for α = 1, at most e·q_0 after L blocks for α = 1/√L, constant for α = 0. Exact for
     infinitely wide layers, as :func:`variance_propagation`.
     """
-    depth = check_int("depth", depth, minimum=0)
+    depth = check_size("depth", depth, minimum=0, limit=MAX_DEPTH, what="layers")
     q0 = check_positive("q0", q0)
     if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
             or not np.isfinite(branch_scale) or branch_scale < 0:

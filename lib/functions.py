@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, check_positive, check_real
+from ._checks import check_int, check_numeric, check_positive, check_real, check_size
 from .optim import Optimizer
 
 
 def _points(p: object) -> tuple[np.ndarray, np.ndarray]:
     try:
-        arr = np.asarray(p, dtype=float)
+        arr = check_numeric("p", p).astype(float, copy=False)
     except (TypeError, ValueError):
         raise TypeError(f"p must be numbers of shape (..., 2), got {p!r}") from None
     if arr.ndim == 0 or arr.shape[-1] != 2:
@@ -50,7 +50,7 @@ class Function2D:
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(X, Y, Z) on an ``n × n`` grid over ``bounds``, evaluated in one vectorised call."""
-        n = check_int("n", n, minimum=2)
+        n = check_size("n", n, minimum=2, limit=10_000, what="points per axis")
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self(np.stack([X, Y], axis=-1))
@@ -179,6 +179,10 @@ class Himmelblau(Function2D):
         return 4.0 * x * r1 + 2.0 * r2, 2.0 * r1 + 4.0 * y * r2
 
 
+MAX_STEPS = 1_000_000
+"""Largest number of steps :func:`trajectory` runs (some seconds of optimizer steps)."""
+
+
 def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None, steps: int = 100, *,
                escape: float = 1e6) -> np.ndarray:
     """Run ``optimizer`` on ``fn`` from ``start`` and return the visited points, shape (≤ steps + 1, 2).
@@ -191,9 +195,12 @@ def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a lib.optim.Optimizer, got {type(optimizer).__name__}")
     steps = check_int("steps", steps, minimum=0)
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be <= {MAX_STEPS} (a path of {steps} points "
+                         f"would take hours to compute), got {steps}")
     escape = check_positive("escape", escape)
     try:
-        p = np.array(fn.start if start is None else start, dtype=float)
+        p = check_numeric("start", fn.start if start is None else start).astype(float)
     except (TypeError, ValueError):
         raise TypeError(f"start must be a point (x, y) of two numbers, got {start!r}") from None
     if p.shape != (2,):

@@ -13,12 +13,39 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_nonnegative, check_positive, check_real
+from ._checks import (
+    check_array,
+    check_nonnegative,
+    check_numeric,
+    check_positive,
+    check_real,
+)
 
 KERNELS = ("matern52", "rbf")
 _LENGTHSCALE_GRID = np.geomspace(0.02, 5.0, 28)
 _NOISE_GRID = (1e-6, 1e-4, 1e-3, 1e-2, 1e-1)
 _JITTER = 1e-10
+
+
+def _lengthscales(lengthscales: np.ndarray | float) -> np.ndarray:
+    """The length-scales as a float array, each finite and > 0 (ℓ ≤ 0 divides by zero or
+    flips the sign of x/ℓ, which the squared distance would hide)."""
+    ls = check_numeric("lengthscales", lengthscales).astype(float)
+    if ls.ndim > 1 or not np.all(np.isfinite(ls)) or not np.all(ls > 0):
+        raise ValueError(f"lengthscales must be finite numbers > 0 (one, or one per "
+                         f"input dimension), got {lengthscales!r}")
+    return ls
+
+
+def _inputs(X1: np.ndarray, X2: np.ndarray,
+            ls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    A, B = np.atleast_2d(check_array("X1", X1)), np.atleast_2d(check_array("X2", X2))
+    ok = A.ndim == B.ndim == 2 and A.shape[1] == B.shape[1]
+    if not ok or (ls.ndim and ls.size != A.shape[1]):
+        raise ValueError(f"X1 and X2 must be (n, d) arrays with the same d, and "
+                         f"lengthscales one number or d numbers; got shapes {A.shape}, "
+                         f"{B.shape} and {ls.shape}")
+    return A, B
 
 
 def _scaled_distances(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray) -> np.ndarray:
@@ -32,7 +59,8 @@ def matern52(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray | float) -
 
     Implements {eq}`eq-gp-matern` (unit amplitude; the GP multiplies by σ_f²).
     """
-    r = _scaled_distances(np.atleast_2d(X1), np.atleast_2d(X2), np.asarray(lengthscales, dtype=float))
+    ls = _lengthscales(lengthscales)
+    r = _scaled_distances(*_inputs(X1, X2, ls), ls)
     s5r = math.sqrt(5.0) * r
     return (1.0 + s5r + s5r**2 / 3.0) * np.exp(-s5r)
 
@@ -42,7 +70,8 @@ def rbf(X1: np.ndarray, X2: np.ndarray, lengthscales: np.ndarray | float) -> np.
 
     Implements {eq}`eq-gp-matern` in its ν → ∞ limit (unit amplitude).
     """
-    r = _scaled_distances(np.atleast_2d(X1), np.atleast_2d(X2), np.asarray(lengthscales, dtype=float))
+    ls = _lengthscales(lengthscales)
+    r = _scaled_distances(*_inputs(X1, X2, ls), ls)
     return np.exp(-0.5 * r**2)
 
 
@@ -105,9 +134,18 @@ class GaussianProcess:
         y = check_array("y", y, ndim=1).astype(float)
         if len(X) != len(y) or len(X) == 0:
             raise ValueError(f"X and y must have the same, non-zero number of rows, got {len(X)} and {len(y)}")
+        if y.min() == y.max():
+            raise ValueError(
+                f"y must hold at least two distinct values, got {len(y)} equal to "
+                f"{float(y[0])!r}: "
+                "the maximum-likelihood amplitude of constant targets is 0, and the "
+                "posterior would claim certainty (std 0) everywhere")
         self.X_ = X
         self.y_mean_ = float(y.mean())
         self.y_std_ = float(y.std()) if y.std() > 0 else 1.0
+        if not np.isfinite(self.y_mean_) or not np.isfinite(self.y_std_):
+            raise ValueError(f"y holds values up to {np.abs(y).max():.3g}, whose mean or "
+                             "spread overflows float64; rescale y")
         self.z_ = (y - self.y_mean_) / self.y_std_
         d = X.shape[1]
         ls_grid = _LENGTHSCALE_GRID if self.fixed_lengthscale is None else np.array([self.fixed_lengthscale])
@@ -125,7 +163,9 @@ class GaussianProcess:
                         ls[j] = ell
                         best = max(best, self._profile(ls, noise), key=lambda t: t[0])
         if not best[1]:
-            raise np.linalg.LinAlgError("no hyperparameter setting gave a positive-definite kernel matrix")
+            raise np.linalg.LinAlgError(
+                "no hyperparameter setting gave a positive-definite kernel matrix; X should "
+                f"lie in the unit cube (got values in [{X.min():.3g}, {X.max():.3g}])")
         self.log_marginal_likelihood_ = best[0] - len(y) * math.log(self.y_std_)
         self.params_ = best[1]
         return self

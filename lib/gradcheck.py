@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_positive, check_rng
-from .layers import Layer
+from ._checks import check_array, check_positive, check_real, check_rng, check_samples
+from .layers import AlphaDropout, Dropout, Layer
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -19,6 +19,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     h = check_positive("h", h)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a floating-point numpy array, got {type(x).__name__}")
+    if x.size == 0:
+        raise ValueError(f"x must hold at least one entry, got shape {x.shape}")
+    check_array("x", x)  # NaN or inf: every difference quotient would be NaN
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -75,7 +78,9 @@ def error_order(err: float, rounding: float = 1e-6) -> str:
     The digits of a rounding-level error change with the CPU and the BLAS build; its order
     of magnitude is what a reader (and a stored notebook output) should compare.
     """
-    if not np.isfinite(err) or err < 0:
+    err = check_real("err", err)
+    rounding = check_positive("rounding", rounding)
+    if err < 0:
         raise ValueError(f"err must be a finite number >= 0, got {err!r}")
     if err == 0:
         return "0"
@@ -90,25 +95,50 @@ def check_layer(layer: Layer, x: np.ndarray, *, training: bool = False, h: float
 
     Uses the scalar L = Σ (forward(x) ⊙ R) with a fixed random R, so ∂L/∂out = R, and
     compares ∂L/∂x and every ∂L/∂param, each by :func:`relative_error` with
-    ``floor`` (default :data:`GRAD_FLOOR`). Layers that draw random masks in training mode (dropout) must be
-    checked with ``training=False`` or rate 0. Returns NaN if any gradient holds NaN or inf.
+    ``floor`` (default :data:`GRAD_FLOOR`). Layers that draw random masks in training
+    mode (dropout) have no fixed function to differentiate: with ``training=True`` a
+    forward that differs between two calls on the same x is a ValueError (check them
+    with ``training=False``, rate 0, or a layer with a fixed mask). Returns NaN if any
+    gradient holds NaN or inf.
     """
+    if not isinstance(layer, Layer):
+        raise TypeError(f"layer must be a lib.layers.Layer, got {type(layer).__name__}")
     rng = check_rng("rng", rng)
-    x = np.array(x, dtype=np.float64)
+    x = np.array(check_array("x", x), dtype=np.float64)
     if x.size == 0:
         raise ValueError(f"x must hold at least one sample, got shape {x.shape}")
-    R = rng.standard_normal(layer.forward(x, training).shape)
+    first = np.array(layer.forward(x, training), copy=True)
+    R = rng.standard_normal(first.shape)
 
     def scalar(_: np.ndarray) -> float:
         return float(np.sum(layer.forward(x, training) * R))
 
-    layer.forward(x, training)
+    again = layer.forward(x, training)
+    if training and not np.array_equal(first, again, equal_nan=True):
+        raise ValueError(_random_forward(layer))
     dx = layer.backward(R)
     analytic = {"x": dx, **{k: g.copy() for k, g in layer.grads.items()}}
     numeric = {"x": numerical_gradient(scalar, x, h)}
     for k, p in layer.params.items():
         numeric[k] = numerical_gradient(scalar, p, h)
     return _worst({k: relative_error(analytic[k], numeric[k], floor=floor) for k in analytic})
+
+
+def _random_forward(what: object) -> str:
+    return (f"{what!r} computes a different output on every call in training mode (a "
+            "dropout layer draws a new mask each time), so its numerical gradient is "
+            "meaningless; pass training=False, or use rate 0 or a layer with a fixed "
+            "mask")
+
+
+def _random_layers(layers: list) -> list:
+    """The dropout layers with rate > 0 among ``layers`` (inner layers included)."""
+    found = []
+    for layer in layers:
+        if isinstance(layer, Dropout | AlphaDropout) and layer.rate > 0:
+            found.append(layer)
+        found += _random_layers(getattr(layer, "layers", None) or [])
+    return found
 
 
 def check_model(model, loss, x: np.ndarray, y: np.ndarray, *, training: bool = False,
@@ -120,6 +150,10 @@ def check_model(model, loss, x: np.ndarray, y: np.ndarray, *, training: bool = F
     correct gradient of exactly 0 scores near 0, not 1; NaN or inf anywhere gives NaN.
     """
     h = check_positive("h", h)
+    x, y = check_samples(check_array("x", x), y, ("x", "y"))
+    random = _random_layers(getattr(model, "layers", []))
+    if training and random:
+        raise ValueError(_random_forward(random[0]))
 
     def objective(_: np.ndarray) -> float:
         return loss.forward(model.forward(x, training), y)

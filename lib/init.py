@@ -12,12 +12,20 @@ initialisation explains the difference.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_int, check_positive, check_rng
+from ._checks import (
+    check_float_dtype,
+    check_int,
+    check_numeric,
+    check_positive,
+    check_rng,
+    check_total,
+)
 
 Initializer = Callable[..., np.ndarray]
 
@@ -28,10 +36,13 @@ def _fans(fan_in: int, fan_out: int) -> tuple[int, int]:
 
 def _shape(fan_in: int, fan_out: int, shape: tuple[int, ...] | None) -> tuple[int, ...]:
     if shape is None:
+        check_total(f"W of shape ({fan_in}, {fan_out}) (fan_in, fan_out)", fan_in * fan_out)
         return (fan_in, fan_out)
     if not isinstance(shape, tuple | list) or not shape:
         raise TypeError(f"shape must be a non-empty tuple of integers, got {shape!r}")
-    return tuple(check_int(f"shape[{i}]", d) for i, d in enumerate(shape))
+    size = tuple(check_int(f"shape[{i}]", d) for i, d in enumerate(shape))
+    check_total(f"W of shape {size}", math.prod(size))
+    return size
 
 
 def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = None,
@@ -44,6 +55,7 @@ def zeros(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = Non
     fan_in, fan_out = _fans(fan_in, fan_out)
     if rng is not None:
         check_rng("rng", rng)
+    dtype = check_float_dtype("dtype", dtype)
     return np.zeros(_shape(fan_in, fan_out, shape), dtype=dtype)
 
 
@@ -62,6 +74,7 @@ def constant(fan_in: int, fan_out: int, rng: np.random.Generator | int | None = 
         raise TypeError(f"value must be a real number, got {value!r} ({type(value).__name__})")
     if not np.isfinite(value):
         raise ValueError(f"value must be a finite number, got {value!r}")
+    dtype = check_float_dtype("dtype", dtype)
     return np.full(_shape(fan_in, fan_out, shape), float(value), dtype=dtype)
 
 
@@ -74,12 +87,14 @@ def normal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, std: fl
 
 def _uniform(limit: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
     size = _shape(fan_in, fan_out, shape)
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     return rng.uniform(-limit, limit, size=size).astype(dtype, copy=False)
 
 
 def _normal(std: float, fan_in: int, fan_out: int, rng, dtype, shape=None) -> np.ndarray:
     size = _shape(fan_in, fan_out, shape)
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     return (std * rng.standard_normal(size)).astype(dtype, copy=False)
 
@@ -208,6 +223,7 @@ def orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator | int, *, gai
     gain = check_positive("gain", gain)
     size = _shape(fan_in, fan_out, shape)
     rows, cols = size[0], int(np.prod(size[1:]))
+    dtype = check_float_dtype("dtype", dtype)
     rng = check_rng("rng", rng)
     A = rng.standard_normal((max(rows, cols), min(rows, cols)))
     Q, R = np.linalg.qr(A)
@@ -226,7 +242,7 @@ def prior_bias(priors, *, binary: bool = False) -> np.ndarray:
     Karpathy's "A Recipe for Training Neural Networks" (2019): "set the bias on your
     logits such that your network predicts probability of 0.1 at initialization".
     """
-    p = np.asarray(priors, dtype=np.float64)
+    p = check_numeric("priors", priors).astype(np.float64)
     if p.ndim != 1 or p.size < 2:
         raise ValueError(f"priors must be a 1-D sequence of at least 2 class shares, got {priors!r}")
     if not np.all(np.isfinite(p)) or np.any(p <= 0) or abs(p.sum() - 1) > 1e-6:
@@ -270,6 +286,7 @@ def kernel(init: str | Initializer, shape: tuple[int, ...], rng: np.random.Gener
     """
     f = get(init)
     fan_in, fan_out = kernel_fans(shape)
+    dtype = check_float_dtype("dtype", dtype)
     W = np.asarray(f(fan_in, fan_out, rng, shape=tuple(shape), dtype=dtype), dtype=dtype)
     if W.shape != tuple(shape):
         raise ValueError(f"init returned shape {W.shape}, expected {tuple(shape)}")

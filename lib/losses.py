@@ -1,12 +1,20 @@
-"""Losses: ``forward(output, target) -> float`` (mean over the batch), ``backward() -> d_output``."""
+"""Losses: ``forward(output, target) -> float`` (mean over the batch),
+``backward() -> d_output``.
+
+A loss that is not finite is never returned: ``forward`` raises
+:class:`NonFiniteLossError` (a ValueError) saying whether the output, the target or an
+overflow of finite values is to blame. ``lib.train.fit`` catches it and reports the
+run as diverged (``History.diverged``), as before.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
-from ._checks import check_real
+from ._checks import check_numeric, check_real
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -14,7 +22,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
     Implements {eq}`eq-softmax` in log form; finite for logits of any size.
     """
-    z = np.asarray(z)
+    z = check_numeric("z", z)
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -39,10 +47,35 @@ def _as_float(x: object) -> np.ndarray:
     return a.astype(np.float64)
 
 
-def _check_finite_target(value: float, target: np.ndarray) -> None:
-    """Called only when the loss is not finite: say so if the targets, not the outputs, are to blame."""
-    if not np.isfinite(value) and target.dtype.kind == "f" and not np.all(np.isfinite(target)):
-        raise ValueError("target contains NaN or inf values")
+class NonFiniteLossError(ValueError):
+    """The loss came out NaN or inf; ``value`` holds it (``lib.train.fit`` reads it)."""
+
+    def __init__(self, message: str, value: float) -> None:
+        super().__init__(message)
+        self.value = value
+
+    def __reduce__(self) -> tuple:  # picklable: joblib workers send it to the parent
+        return type(self), (str(self), self.value)
+
+
+def _finite(value: float, output: np.ndarray, target: np.ndarray) -> float:
+    """``value`` if it is finite, else NonFiniteLossError naming the argument to blame.
+
+    Called on every forward, but only a scalar is tested unless the loss is not finite.
+    """
+    if math.isfinite(value):
+        return value
+    for name, a in (("output", output), ("target", target)):
+        if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+            bad = int(a.size - np.count_nonzero(np.isfinite(a)))
+            raise NonFiniteLossError(
+                f"{name} contains {bad} NaN or inf value(s), so the loss is {value}"
+                + (" (a diverged model?)" if name == "output" else ""), value)
+    big = max(float(np.abs(output).max()), float(np.abs(target).max()))
+    raise NonFiniteLossError(
+        f"the loss overflowed to {value} although output and target are finite: their "
+        f"largest magnitude, {big:.3g}, is too large for {output.dtype}; lower the "
+        "learning rate or rescale the inputs or targets", value)
 
 
 def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
@@ -144,7 +177,8 @@ class SoftmaxCrossEntropy(Loss):
     probability vectors (one-hot or smoothed: entries in [0, 1], each row summing to 1,
     else p − t would not be the gradient of the loss computed); anything else is refused.
     Gradient: ∂L/∂z = (softmax(z) − onehot(y)) / N (Implements {eq}`eq-softmax-ce-grad`).
-    A NaN or inf in the logits gives a NaN loss, which ``lib.train.fit`` reports as divergence.
+    A NaN or inf in the logits, or logits so large that the loss overflows, raise
+    :class:`NonFiniteLossError`, which ``lib.train.fit`` reports as divergence.
 
     ``label_smoothing=ε`` trains on the target (1 − ε)·onehot + ε/K instead of the one-hot
     row (Implements {eq}`eq-label-smoothing`), PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``
@@ -171,7 +205,7 @@ class SoftmaxCrossEntropy(Loss):
             onehot = (1.0 - self.label_smoothing) * onehot + self.label_smoothing / z.shape[1]
         logp = log_softmax(z)
         self._cache = (np.exp(logp), onehot)
-        return float(-(onehot * logp).sum() / n)
+        return _finite(float(-(onehot * logp).sum() / n), z, onehot)
 
     def backward(self) -> np.ndarray:
         p, onehot = self._cached()
@@ -188,9 +222,7 @@ class MeanSquaredError(Loss):
         y = _target_like(y_hat, target)
         diff = y_hat - y
         self._cache = (diff,)
-        value = float(np.mean(diff * diff))
-        _check_finite_target(value, y)
-        return value
+        return _finite(float(np.mean(diff * diff)), y_hat, y)
 
     def backward(self) -> np.ndarray:
         (diff,) = self._cached()
@@ -216,9 +248,10 @@ class BinaryCrossEntropy(Loss):
         p = _as_float(output)
         y = _target_like(p, target)
         _check_probabilities(p, y)
-        p = np.clip(p, self.eps, 1.0 - self.eps)
-        self._cache = (p, y)
-        return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
+        clipped = np.clip(p, self.eps, 1.0 - self.eps)
+        self._cache = (clipped, y)
+        value = float(-np.mean(y * np.log(clipped) + (1.0 - y) * np.log1p(-clipped)))
+        return _finite(value, p, y)
 
     def backward(self) -> np.ndarray:
         p, y = self._cached()

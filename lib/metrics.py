@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_labels, check_real
+from ._checks import check_array, check_labels, check_real, check_size
 
 _AVERAGES = ("binary", "macro", "micro", "weighted", None)
 
@@ -292,7 +292,7 @@ def calibration_curve(y_true: np.ndarray, y_prob: np.ndarray, *,
     (``strategy="uniform"``).
     """
     y, p = _binary_scores(y_true, y_prob, 1, "y_prob")
-    n_bins = check_int("n_bins", n_bins)
+    n_bins = check_size("n_bins", n_bins)
     if np.any((p < 0) | (p > 1)):
         raise ValueError("y_prob must hold probabilities in [0, 1]")
     edges = np.linspace(0.0, 1.0, n_bins + 1)

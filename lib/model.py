@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .layers import Layer
+from .layers.base import check_distinct
 
 
 class Sequential:
@@ -33,6 +34,7 @@ class Sequential:
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a lib.layers.Layer, got {type(layer).__name__}")
+        check_distinct(self.layers)
         self.buffers = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.buffers.items()}
         dtypes = {v.dtype for v in self.params.values()}
         if len(dtypes) > 1:
@@ -132,6 +134,11 @@ class Sequential:
         for k, v in state.items():  # check everything first, so a bad state changes nothing
             if v.shape != own[k].shape:
                 raise ValueError(f"state[{k!r}] has shape {v.shape}, expected {own[k].shape}")
+            if v.dtype.kind not in "biuf":
+                raise TypeError(f"state[{k!r}] must be numeric, got dtype {v.dtype}")
+            if v.dtype.kind == "f" and not np.all(np.isfinite(v)):
+                raise ValueError(f"state[{k!r}] contains NaN or inf values; the model "
+                                 "was left unchanged")
         for k, v in state.items():
             own[k][...] = v
 

@@ -28,7 +28,14 @@ import math
 
 import numpy as np
 
-from ._checks import check_fraction, check_nonnegative, check_positive
+from ._checks import (
+    check_finite,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_numeric,
+    check_positive,
+)
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -65,12 +72,20 @@ class Optimizer:
         return slot[name]
 
     def _check(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
+        for what, a in (("params", p), ("grads", g)):
+            if not isinstance(a, np.ndarray):
+                raise TypeError(
+                    f"{what}[{key!r}] must be a NumPy array (the step updates params "
+                    f"in place), got {type(a).__name__}; convert with "
+                    "np.asarray(..., dtype=np.float64) and keep the array")
         if g.shape != p.shape:
             raise ValueError(f"grads[{key!r}] has shape {g.shape}, but params[{key!r}] has {p.shape}")
         if p.dtype not in _FLOATS:
             raise TypeError(
                 f"params[{key!r}] has dtype {p.dtype}; optimizers update float32 or float64 parameters "
                 "(in float16, eps = 1e-8 rounds to 0 and a zero gradient would step by 0/0 = NaN)")
+        if g.dtype.kind not in "biuf":
+            raise TypeError(f"grads[{key!r}] must hold real numbers, got dtype {g.dtype}")
         if g.size == 0:
             return
         # one fast pass (a BLAS dot product): a finite Σg² proves every entry finite and every
@@ -87,14 +102,22 @@ class Optimizer:
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Apply one update to every parameter in ``params`` (in place)."""
+        for what, d in (("params", params), ("grads", grads)):
+            if not isinstance(d, dict):
+                raise TypeError(f"{what} must be a dict name -> NumPy array "
+                                f"(model.params, model.grads), got {type(d).__name__}")
         if params.keys() != grads.keys():
             raise ValueError(f"params and grads must have the same keys, got {sorted(params)} and {sorted(grads)}")
         for k, g in grads.items():  # check everything first, so a bad gradient changes nothing
             self._check(k, params[k], g)
+        self._check_step()
         self.t += 1
         self._begin_step()
         for k, p in params.items():
             self._update(k, p, grads[k])
+
+    def _check_step(self) -> None:
+        """Checks that depend on the current ``lr`` (a schedule may change it)."""
 
     def _begin_step(self) -> None:
         """Per-step scalar bookkeeping (bias corrections, momentum schedules); ``self.t`` is already advanced."""
@@ -292,7 +315,17 @@ class AMSGrad(Adam):
 
 
 def nadam_mu(t: int, beta1: float = 0.9, momentum_decay: float = 0.004) -> float:
-    """The Nadam momentum schedule μ_t = β1 (1 − ½ · 0.96^(t ψ)) (Implements {eq}`eq-nadam-mu`)."""
+    """The Nadam momentum schedule μ_t = β1 (1 − ½ · 0.96^(t ψ)).
+
+    Implements {eq}`eq-nadam-mu`.
+
+    ``t`` is an integer step number ≥ 0: Nadam's steps count from 1 (as the step count
+    of ``torch.optim.NAdam``); t = 0 gives the value before the first step, β1/2.
+    Negative, fractional or NaN t and β1 outside [0, 1) are refused.
+    """
+    t = check_int("t", t, minimum=0)
+    beta1 = check_fraction("beta1", beta1)
+    momentum_decay = check_nonnegative("momentum_decay", momentum_decay)
     return beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
 
 
@@ -335,6 +368,15 @@ class Nadam(Adam):
         return super()._hyper() + f", momentum_decay={self.momentum_decay:g}"
 
 
+def check_decay_factor(lr: float, decay: float, name: str = "weight_decay") -> None:
+    """Refuse η·λ ≥ 1: the decay θ ← (1 − ηλ)θ would zero θ or flip its sign."""
+    if lr * decay >= 1:
+        raise ValueError(
+            f"lr * {name} must be < 1 (the decay multiplies the parameters by "
+            f"1 - lr * {name}), got lr={lr:g} and {name}={decay:g}, a factor of "
+            f"{1 - lr * decay:g}; lower the learning rate or {name}")
+
+
 class AdamW(Adam):
     """Adam with decoupled weight decay (Implements {eq}`eq-adamw`).
 
@@ -353,6 +395,10 @@ class AdamW(Adam):
                  weight_decay: float = 0.01) -> None:
         super().__init__(lr, beta1, beta2, eps)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
+        self._check_step()
+
+    def _check_step(self) -> None:
+        check_decay_factor(self.lr, self.weight_decay)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         p *= 1.0 - self.lr * self.weight_decay
@@ -372,6 +418,11 @@ def _grad_arrays(grads: Grads, name: str = "grads") -> list[np.ndarray]:
     arrays = [grads] if isinstance(grads, np.ndarray) else list(grads.values()) if isinstance(grads, dict) else None
     if arrays is None or not all(isinstance(g, np.ndarray) for g in arrays):
         raise TypeError(f"{name} must be a dict of NumPy arrays (model.grads) or one array, got {type(grads).__name__}")
+    for g in arrays:
+        if g.dtype.kind != "f":
+            raise TypeError(f"{name} must hold floating-point arrays (clipping "
+                            f"rescales them in place), got dtype {g.dtype}; use "
+                            "g.astype(np.float64)")
     return arrays
 
 
@@ -392,7 +443,8 @@ def grad_norm(grads: Grads) -> float:
     return big * math.sqrt(sum(float(np.vdot(g / big, g / big)) for g in arrays))
 
 
-def clip_grad_norm(grads: Grads, max_norm: float) -> float:
+def clip_grad_norm(grads: Grads, max_norm: float, *,
+                   error_if_nonfinite: bool = True) -> float:
     """Rescale all gradients jointly so that their global norm is at most c (Implements {eq}`eq-clip-norm`).
 
     g ← g · min(1, c / (‖g‖ + 10⁻⁶)) with ‖g‖ the norm over all arrays together, in
@@ -400,10 +452,23 @@ def clip_grad_norm(grads: Grads, max_norm: float) -> float:
     2.x, ``norm_type=2``): the 10⁻⁶ guards the division, and the factor is applied only
     when it is below 1 (‖g‖ + 10⁻⁶ > c), so gradients inside the ball are left untouched. The
     direction of the update is kept; only its length is capped.
+
+    A norm that is NaN or inf (a NaN or inf gradient) raises ValueError, as PyTorch
+    (2.x) does with ``error_if_nonfinite=True`` (its default is False).
+    ``error_if_nonfinite=False`` returns that norm instead: a NaN norm leaves the
+    gradients untouched, an inf norm scales them by 0 (inf entries become NaN), and the
+    optimizer then refuses the step.
     """
     max_norm = check_positive("max_norm", max_norm)
+    if not isinstance(error_if_nonfinite, bool | np.bool_):
+        raise TypeError(f"error_if_nonfinite must be True or False, "
+                        f"got {error_if_nonfinite!r}")
     arrays = _grad_arrays(grads)
     norm = grad_norm(grads)
+    if error_if_nonfinite and not math.isfinite(norm):
+        raise ValueError(f"grads have a total norm of {norm} (they hold NaN or inf: "
+                         "training diverged? try a smaller lr); "
+                         "error_if_nonfinite=False returns the norm instead")
     scale = max_norm / (norm + 1e-6)
     if scale < 1:  # False for a NaN norm: the optimizer then refuses the NaN gradient
         for g in arrays:
@@ -418,7 +483,10 @@ def clip_grad_value(grads: Grads, clip_value: float) -> None:
     :func:`clip_grad_norm` this can change the direction of the update.
     """
     clip_value = check_positive("clip_value", clip_value)
-    for g in _grad_arrays(grads):
+    arrays = _grad_arrays(grads)
+    for i, g in enumerate(arrays):  # NaN survives a clip: refuse it as clip_grad_norm does
+        check_finite(f"grads (array {i})", g)
+    for g in arrays:
         np.clip(g, -clip_value, clip_value, out=g)
 
 
@@ -481,7 +549,9 @@ def momentum_rate(kappa: float | np.ndarray) -> float | np.ndarray:
 
 
 def _as_float_array(name: str, x: float | np.ndarray) -> np.ndarray:
-    a = np.asarray(x, dtype=float)
+    a = check_numeric(name, x).astype(float)
+    if a.size == 0:
+        raise ValueError(f"{name} must hold at least one value, got an empty array")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return a
@@ -497,7 +567,11 @@ def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
     """
     lr = check_positive("lr", lr)
     beta = check_fraction("beta", beta)
-    lam = float(_as_float_array("lam", lam))
+    lam_arr = _as_float_array("lam", lam)
+    if lam_arr.ndim != 0:
+        raise ValueError(f"lam must be one curvature (a number), got shape "
+                         f"{lam_arr.shape}")
+    lam = float(lam_arr)
     return np.array([[1.0 + beta - lr * lam, -beta], [1.0, 0.0]])
 
 
@@ -546,11 +620,17 @@ def newton_step(grad: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     Solves H Δθ = −g (no inverse is formed). On a quadratic with positive definite H it
     lands on the minimum in one step, whatever the condition number.
     """
-    g = np.asarray(grad, dtype=float)
-    H = np.asarray(hessian, dtype=float)
+    g = check_numeric("grad", grad).astype(float)
+    H = check_numeric("hessian", hessian).astype(float)
     if g.ndim != 1 or H.shape != (g.size, g.size):
         raise ValueError(f"hessian must have shape ({g.size}, {g.size}) for a gradient of shape {g.shape}, "
                          f"got {H.shape}")
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
         raise ValueError("grad and hessian must be finite")
-    return -np.linalg.solve(H, g)
+    try:
+        return -np.linalg.solve(H, g)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"hessian is singular (rank {np.linalg.matrix_rank(H)} < {g.size}): "
+            "Newton's step -H⁻¹g does not exist; add a damping term (H + λI) or use "
+            "a gradient step") from None

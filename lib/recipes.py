@@ -25,7 +25,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import check_fraction, check_int, check_nonnegative, check_positive, check_rng
+from ._checks import (
+    MAX_DEPTH,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rng,
+    check_samples,
+    check_size,
+)
 from .diagnostics import dense_stack
 from .layers import SELU, AlphaDropout, BatchNorm, Conv1D, Dense, Flatten, GroupNorm, Layer, MaxPool1D, ReLU
 from .losses import SoftmaxCrossEntropy
@@ -97,11 +106,11 @@ def conv_network(in_channels: int, length: int, n_out: int, rng: np.random.Gener
     With the defaults on MNIST-1D (1 × 40): 40 → 20 → 10 positions, 32·10 features into
     the output layer. ``dtype`` is passed to every layer (``np.float32`` for speed).
     """
-    c_in = check_int("in_channels", in_channels)
-    length = check_int("length", length)
+    c_in = check_size("in_channels", in_channels)
+    length = check_size("length", length)
     n_out = check_int("n_out", n_out)
     channels = check_int("channels", channels)
-    depth = check_int("depth", depth)
+    depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     k = check_int("kernel_size", kernel_size)
     if norm not in ("batch", "group", "layer", None):
         raise ValueError(f"norm must be 'batch', 'group', 'layer' or None, got {norm!r}")
@@ -168,6 +177,11 @@ def fit_recipe(model: Sequential, X: np.ndarray, y: np.ndarray, *, epochs: int, 
     batch_size = check_int("batch_size", batch_size)
     max_lr = check_positive("max_lr", max_lr)
     lam = check_nonnegative("l2", l2)
+    X, y = check_samples(X, y)
+    if epochs * -(-len(X) // batch_size) < 3:
+        raise ValueError(f"epochs={epochs} of batches of batch_size={batch_size} from "
+                         f"{len(X)} samples give fewer than 3 steps, too few for the "
+                         "one-cycle schedule; raise epochs or lower batch_size")
     steps = epochs * -(-len(X) // batch_size)
     return fit(model, SoftmaxCrossEntropy(), Adam(max_lr), X, y, epochs=epochs, batch_size=batch_size, rng=rng,
                validation=validation, schedule=one_cycle(steps, max_lr), schedule_per="step",

@@ -12,10 +12,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_nonnegative, check_positive, check_rng
+from ._checks import (
+    check_array,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rng,
+    check_size,
+)
 from .layers import AlphaDropout, Dropout, sigmoid
 from .losses import softmax
 from .model import Sequential
+from .optim import check_decay_factor
 from .train import Callback, History
 
 
@@ -84,12 +93,17 @@ def weight_decay(params: dict[str, np.ndarray], lr: float, decay: float,
     """
     lr = check_positive("lr", lr)
     decay = check_nonnegative("decay", decay)
+    check_decay_factor(lr, decay, "decay")
     keys = list(params) if keys is None else keys
     if isinstance(keys, str):
         raise TypeError(f"keys must be a list of parameter names, got the string {keys!r}; wrap it in a list")
     for k in keys:
         if k not in params:
             raise ValueError(f"keys contains {k!r}, which is not in params (keys {sorted(params)})")
+        if not isinstance(params[k], np.ndarray) or params[k].dtype.kind != "f":
+            raise TypeError(f"params[{k!r}] must be a floating-point NumPy array (it "
+                            f"shrinks in place), got {type(params[k]).__name__}")
+    for k in keys:
         params[k] *= 1.0 - lr * decay
 
 
@@ -107,6 +121,7 @@ def max_norm(W: np.ndarray, r: float, axis: int = 0) -> np.ndarray:
         raise TypeError(f"axis must be an integer, got {axis!r}")
     if not -W.ndim <= axis < W.ndim:
         raise ValueError(f"axis must be in [{-W.ndim}, {W.ndim}) for W of shape {W.shape}, got {axis!r}")
+    check_finite("W", W)
     norms = np.sqrt(np.sum(W * W, axis=axis, keepdims=True))
     W *= np.minimum(1.0, r / np.maximum(norms, np.finfo(W.dtype).tiny))
     return W
@@ -212,7 +227,7 @@ def mc_dropout_predict(model: Sequential, x: np.ndarray, n_samples: int,
     Returns ``(mean, std)``, each of shape (batch, classes); ``std`` is the population
     standard deviation over the passes (0 when no dropout layer is active).
     """
-    n_samples = check_int("n_samples", n_samples)
+    n_samples = check_size("n_samples", n_samples, limit=10**5, what="samples")
     rng = check_rng("rng", rng)
     if output not in ("logits", "probabilities"):
         raise ValueError(f"output must be 'logits' or 'probabilities', got {output!r}")

@@ -15,8 +15,17 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import check_array, check_fraction, check_int, check_nonnegative, check_positive, check_rng
+from ._checks import (
+    MAX_SIZE,
+    check_array,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rng,
+)
 from .data import minibatches
+from .losses import NonFiniteLossError
 
 Schedule = Callable[[int], float]
 
@@ -275,17 +284,24 @@ def lr_range_test(model, loss, optimizer, X: np.ndarray, y: np.ndarray, *, lr_mi
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
     per_epoch = len(X) // batch_size if drop_last else math.ceil(len(X) / batch_size)
     n_steps = epochs * per_epoch
+    if n_steps > MAX_SIZE:
+        raise ValueError(f"epochs={epochs} of {per_epoch} steps would sweep {n_steps} rates, "
+                         f"more than lib's limit of {MAX_SIZE}; lower epochs")
     if n_steps < 2:
         raise ValueError(f"the sweep needs at least 2 steps, got {n_steps} (lower batch_size or raise epochs)")
     sweep = lr_min * (lr_max / lr_min) ** (np.arange(n_steps) / (n_steps - 1))
+    if not np.all(np.isfinite(sweep)):
+        raise ValueError(f"lr_max / lr_min = {lr_max:g} / {lr_min:g} overflows the sweep; "
+                         "use a smaller lr_max")
     saved_model, saved_opt = model.state_dict(), copy.deepcopy(optimizer.__dict__)
     rates, losses = [], []
     avg, best = 0.0, math.inf
     try:
         batches = (b for _ in range(epochs) for b in minibatches(X, y, batch_size, rng, drop_last=drop_last))
         for k, (Xb, yb) in enumerate(batches):
-            value = loss.forward(model.forward(Xb, training=True), yb)
-            if not np.isfinite(value):
+            try:
+                value = loss.forward(model.forward(Xb, training=True), yb)
+            except NonFiniteLossError:  # a NaN or inf loss ends the sweep
                 break
             if smoothing:
                 avg = smoothing * avg + (1.0 - smoothing) * value

@@ -10,7 +10,9 @@ objective's own unit (this book uses training epochs). ``grid_search``,
 ``random_search`` and ``bayes_opt`` pass the same ``budget`` to every call;
 ``successive_halving`` and ``hyperband`` pass the growing budgets of their rungs. Each
 call is a fresh evaluation: nothing is resumed, so the cost of a search is the sum of
-its trials' budgets. A score that is NaN (a diverged run) ranks as the worst.
+its trials' budgets. A score that is NaN or +inf (a diverged or failed run) counts as a
+failed trial (``Trial.failed``): it ranks as the worst, and :func:`best_trial` refuses a
+set of trials that all failed. A score of −inf is refused (it would win every search).
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_int, check_positive, check_rng
+from ._checks import (
+    check_int,
+    check_nonnegative,
+    check_numeric,
+    check_positive,
+    check_rng,
+    check_size,
+)
 from .gp import GaussianProcess, expected_improvement
 
 Objective = Callable[[dict, Any], float]
@@ -40,7 +49,7 @@ class Distribution:
         """One value (``size=None``) or an array of ``size`` values."""
         rng = check_rng("rng", rng)
         if size is not None:
-            size = check_int("size", size, minimum=0)
+            size = check_size("size", size, minimum=0)
         u = rng.random(size)
         return self.decode(u)
 
@@ -49,6 +58,15 @@ class Distribution:
 
     def encode(self, x) -> np.ndarray:
         raise NotImplementedError
+
+
+def _unit(u: object) -> np.ndarray:
+    """``u`` as floats in [0, 1] (``decode``'s argument), else an error naming it."""
+    arr = check_numeric("u", u).astype(float, copy=False)
+    if arr.size and not (arr.min() >= 0 and arr.max() <= 1):  # NaN fails both
+        raise ValueError(f"u must lie in the unit interval [0, 1], got values in "
+                         f"[{arr.min()}, {arr.max()}]")
+    return arr
 
 
 def _real(name: str, value: object) -> float:
@@ -70,7 +88,7 @@ class Uniform(Distribution):
         _check_order(self.low, self.high)
 
     def decode(self, u):
-        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)[()]
+        return self.low + (self.high - self.low) * _unit(u)[()]
 
     def encode(self, x) -> np.ndarray:
         return (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
@@ -91,7 +109,7 @@ class LogUniform(Distribution):
 
     def decode(self, u):
         lo, hi = math.log(self.low), math.log(self.high)
-        return np.exp(lo + (hi - lo) * np.asarray(u, dtype=float))[()]
+        return np.exp(lo + (hi - lo) * _unit(u))[()]
 
     def encode(self, x) -> np.ndarray:
         lo, hi = math.log(self.low), math.log(self.high)
@@ -114,7 +132,7 @@ class IntUniform(Distribution):
         self.n = self.high - self.low + 1
 
     def decode(self, u):
-        idx = np.minimum(np.floor(np.asarray(u, dtype=float) * self.n), self.n - 1).astype(np.int64)
+        idx = np.minimum(np.floor(_unit(u) * self.n), self.n - 1).astype(np.int64)
         return (self.low + idx)[()]
 
     def encode(self, x) -> np.ndarray:
@@ -136,7 +154,7 @@ class Choice(Distribution):
         self.n = len(self.options)
 
     def decode(self, u):
-        idx = np.minimum(np.floor(np.asarray(u, dtype=float) * self.n), self.n - 1).astype(np.int64)
+        idx = np.minimum(np.floor(_unit(u) * self.n), self.n - 1).astype(np.int64)
         if idx.ndim == 0:
             return self.options[int(idx)]
         return [self.options[i] for i in idx]
@@ -198,6 +216,8 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
     in the order of ``space`` (log-scaled for ``log_uniform``)."""
     space = _check_space(space)
     single = isinstance(params, Mapping)
+    if not single and (isinstance(params, str | bytes) or not hasattr(params, "__iter__")):
+        raise TypeError(f"params must be a dict or a list of dicts, got {params!r}")
     rows = [params] if single else list(params)
     for i, p in enumerate(rows):
         if not isinstance(p, Mapping):
@@ -206,18 +226,27 @@ def to_unit(space: Mapping[str, Distribution], params: dict | Sequence[dict]) ->
         if missing:
             raise ValueError(f"params lacks the hyperparameters {missing} of the space (got keys {sorted(p)})")
     U = np.array([[float(space[k].encode(p[k])) for k in space] for p in rows]).reshape(len(rows), len(space))
+    outside = ~((U >= 0) & (U <= 1))  # NaN (log of a value <= 0) is outside too
+    if outside.any():
+        i, j = np.argwhere(outside)[0]
+        k = list(space)[j]
+        raise ValueError(f"params[{k!r}] = {rows[i][k]!r} (configuration {i}) lies "
+                         f"outside the range of {space[k]!r}")
     return U[0] if single else U
 
 
 def from_unit(space: Mapping[str, Distribution], U: np.ndarray) -> list[dict]:
     """Configurations for the rows of ``U`` (n, d) in the unit cube (inverse of ``to_unit``)."""
     space = _check_space(space)
-    U = np.atleast_2d(np.asarray(U, dtype=float))
+    U = np.atleast_2d(check_numeric("U", U).astype(float))
     if not np.all(np.isfinite(U)):
         raise ValueError("U contains NaN or inf values; it must hold points of the unit cube")
-    U = np.clip(U, 0.0, 1.0 - 1e-12)
-    if U.shape[1] != len(space):
+    if U.ndim != 2 or U.shape[1] != len(space):
         raise ValueError(f"U must have {len(space)} columns (one per hyperparameter), got shape {U.shape}")
+    if U.size and not (U.min() >= 0 and U.max() <= 1):
+        raise ValueError(f"U must hold points of the unit cube [0, 1]^{len(space)}, "
+                         f"got values in [{U.min():g}, {U.max():g}]")
+    U = np.clip(U, 0.0, 1.0 - 1e-12)  # u = 1 (a range's top) decodes as 1 − 1e-12
     cols = {k: dist.decode(U[:, j]) for j, (k, dist) in enumerate(space.items())}
     return [{k: _plain(cols[k][i]) for k in space} for i in range(len(U))]
 
@@ -240,12 +269,30 @@ class Trial:
     bracket: int = 0
     rung: int = 0
 
+    def __post_init__(self) -> None:
+        self.score = _check_score(self.score, self.params)
 
-def _evaluate(objective: Objective, params: dict, budget, trials: list[Trial], **where) -> Trial:
-    score = objective(params, budget)
+    @property
+    def failed(self) -> bool:
+        """True for a NaN or +inf score (a diverged or failed run), ranked worst."""
+        return not math.isfinite(self.score)
+
+
+def _check_score(score: object, params: dict) -> float:
+    """The objective's return value as a float: a real number, NaN/+inf for "failed"."""
     if isinstance(score, bool) or not isinstance(score, numbers.Real):
-        raise TypeError(f"objective must return a real number (a score to minimise), got {score!r}")
-    trial = Trial(dict(params), float(score), budget, len(trials), **where)
+        raise TypeError(f"objective must return a real number (a score to minimise), "
+                        f"got {score!r} for params {params!r}")
+    if score == -math.inf:
+        raise ValueError(f"objective returned -inf for params {params!r}; a score to "
+                         "minimise must be finite (NaN or +inf mark a failed run)")
+    return float(score)
+
+
+def _evaluate(objective: Objective, params: dict, budget, trials: list[Trial],
+              **where) -> Trial:
+    score = _check_score(objective(params, budget), params)
+    trial = Trial(dict(params), score, budget, len(trials), **where)
     trials.append(trial)
     return trial
 
@@ -260,6 +307,10 @@ def best_trial(trials: Sequence[Trial], budget=None) -> Trial:
     pool = [t for t in trials if budget is None or t.budget == budget]
     if not pool:
         raise ValueError(f"no trial has budget {budget!r}" if budget is not None else "trials is empty")
+    if all(t.failed for t in pool):
+        at = "" if budget is None else f" at budget {budget!r}"
+        raise ValueError(f"all {len(pool)} trials{at} failed (the objective returned "
+                         "NaN or inf for each); there is no best trial")
     return min(pool, key=_rank_key)
 
 
@@ -313,14 +364,18 @@ def grid_search(objective: Objective, grid: Mapping[str, Sequence], *, budget=No
 
 
 def random_search(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
-                  rng: np.random.Generator | int | None = None, *, budget=None) -> list[Trial]:
+                  rng: np.random.Generator | int | None = None, *, budget=None,
+                  max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Evaluate ``n_trials`` configurations drawn independently from ``space``.
 
     Implements {eq}`eq-hpo` with λ drawn at random (Bergstra and Bengio, 2012).
+    More than ``max_trials`` trials are refused (ValueError stating the number).
     """
     _check_objective(objective)
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials)
+    max_trials = check_int("max_trials", max_trials)
+    _check_work("random_search", n_trials, n_trials, max_trials, "lower n_trials")
     rng = check_rng("rng", rng)
     trials: list[Trial] = []
     for _ in range(n_trials):
@@ -439,9 +494,16 @@ def hyperband(objective: Objective, space: Mapping[str, Distribution], max_budge
     return trials
 
 
+MAX_BO_TRIALS = 2_000
+"""Default cap on ``bayes_opt``'s trials: each refits a GP, O(n³) in the trials."""
+MAX_CANDIDATES = 1_000_000
+"""Cap on ``bayes_opt``'s ``n_candidates`` (each step holds them all in memory)."""
+
+
 def bayes_opt(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
               rng: np.random.Generator | int | None = None, n_init: int = 5, *, budget=None,
-              kernel: str = "matern52", n_candidates: int = 2000, xi: float = 0.0) -> list[Trial]:
+              kernel: str = "matern52", n_candidates: int = 2000, xi: float = 0.0,
+              max_trials: int = MAX_BO_TRIALS) -> list[Trial]:
     """Bayesian optimisation with a Gaussian-process surrogate and expected improvement.
 
     The first ``n_init`` configurations are random. Then, each step fits a
@@ -453,14 +515,25 @@ def bayes_opt(objective: Objective, space: Mapping[str, Distribution], n_trials:
     then clipped), so both exploration and local refinement are offered. Candidates are
     snapped to values the space can produce (integers rounded into their bin, a
     ``choice`` to one of its options) before EI is computed, so the surrogate only sees
-    configurations that can be evaluated. NaN scores are replaced by the worst finite score
-    for fitting. Implements {eq}`eq-hpo` with a model-based choice of the next λ.
+    configurations that can be evaluated. Failed trials (NaN or +inf) are given the
+    worst finite score for fitting; while all scores so far are equal (a GP would fit a
+    zero amplitude and claim certainty) the next configuration is drawn at random. More
+    than ``max_trials`` trials (each refits the GP) or ``MAX_CANDIDATES`` candidates are
+    refused.
+    Implements {eq}`eq-hpo` with a model-based choice of the next λ.
     """
     _check_objective(objective)
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials)
+    max_trials = check_int("max_trials", max_trials)
+    _check_work("bayes_opt", n_trials, n_trials, max_trials,
+                "lower n_trials (each trial refits a Gaussian process, O(n³))")
     n_init = check_int("n_init", n_init)
     n_candidates = check_int("n_candidates", n_candidates, minimum=2)
+    if n_candidates > MAX_CANDIDATES:
+        raise ValueError(f"n_candidates must be <= {MAX_CANDIDATES}, "
+                         f"got {n_candidates}")
+    check_nonnegative("xi", xi)
     rng = check_rng("rng", rng)
     if n_init > n_trials:
         raise ValueError(f"n_init must be <= n_trials={n_trials}, got {n_init}")
@@ -476,6 +549,9 @@ def bayes_opt(objective: Objective, space: Mapping[str, Distribution], n_trials:
         if not finite.any():
             raise ValueError("objective returned NaN or inf for every configuration so far; cannot fit a surrogate")
         y = np.where(finite, y, y[finite].max())
+        if y.min() == y.max():  # nothing to learn from: a GP would claim certainty
+            _evaluate(objective, sample_space(space, rng), budget, trials)
+            continue
         gp.fit(X, y)
         top = X[np.argsort(y, kind="stable")[:5]]
         n_local = n_candidates // 2
@@ -506,7 +582,23 @@ def radical_inverse(i: np.ndarray, base: int, perms: np.ndarray | None = None) -
     radix point. With ``perms`` (one permutation of 0 … b−1 per digit position, shape
     (n_digits, b)) every digit d_j is replaced by perms[j, d_j] first, trailing zeros
     included (random permutation scrambling). Implements {eq}`eq-halton`."""
-    i = np.asarray(i, dtype=np.int64).copy()
+    base = check_int("base", base, minimum=2)
+    arr = np.asarray(i)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"i must hold integer indices, got dtype {arr.dtype}")
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"i must hold indices >= 0 (the radical inverse mirrors the "
+                         f"digits of a natural number), got {arr.min()}")
+    if perms is not None:
+        perms = np.asarray(perms)
+        if perms.ndim != 2 or perms.shape[1] != base or perms.shape[0] < 1:
+            raise ValueError(f"perms must have shape (n_digits, {base}), one "
+                             f"permutation of 0 … {base - 1} per digit, got shape "
+                             f"{perms.shape}")
+        if not np.all(np.sort(perms, axis=1) == np.arange(base)):
+            raise ValueError(f"each row of perms must be a permutation of "
+                             f"0 … {base - 1}")
+    i = arr.astype(np.int64)
     n_digits = perms.shape[0] if perms is not None else math.ceil(63 * math.log(2) / math.log(base))
     out = np.zeros(i.shape)
     scale = 1.0 / base
@@ -518,6 +610,12 @@ def radical_inverse(i: np.ndarray, base: int, perms: np.ndarray | None = None) -
         if perms is None and not i.any():
             break
     return out
+
+
+MAX_HALTON_DIM = 1_000
+"""Largest number of dimensions :func:`halton` accepts."""
+MAX_HALTON_SIZE = 10**8
+"""Largest number of coordinates n·d :func:`halton` computes (800 MB of float64)."""
 
 
 def halton(n: int, d: int, rng: np.random.Generator | int | None = None, *,
@@ -532,6 +630,16 @@ def halton(n: int, d: int, rng: np.random.Generator | int | None = None, *,
     n = check_int("n", n, minimum=0)
     d = check_int("d", d, minimum=1)
     start = check_int("start", start, minimum=0)
+    if d > MAX_HALTON_DIM:
+        raise ValueError(f"d must be <= {MAX_HALTON_DIM} (Halton coordinates in the "
+                         "large prime bases of high dimensions are correlated), "
+                         f"got {d}")
+    if n * d > MAX_HALTON_SIZE:
+        raise ValueError(f"halton(n={n}, d={d}) would compute {n * d} coordinates, "
+                         f"more than {MAX_HALTON_SIZE} ({8 * n * d / 1e9:.3g} GB); "
+                         "ask for fewer points")
+    if start + n > 2**62:
+        raise ValueError(f"start + n must be <= 2**62 (int64 indices), got {start + n}")
     if not isinstance(scramble, bool | np.bool_):
         raise TypeError(f"scramble must be True or False, got {scramble!r}")
     if scramble:
@@ -549,7 +657,8 @@ def halton(n: int, d: int, rng: np.random.Generator | int | None = None, *,
 
 def quasi_random_search(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
                         rng: np.random.Generator | int | None = None, *, method: str = "halton",
-                        scramble: bool = True, budget=None) -> list[Trial]:
+                        scramble: bool = True, budget=None,
+                        max_trials: int = MAX_TRIALS) -> list[Trial]:
     """Evaluate ``n_trials`` configurations at the points of a low-discrepancy sequence,
     mapped into ``space`` by ``from_unit`` (so log-uniform ranges stay log-scaled).
 
@@ -558,10 +667,13 @@ def quasi_random_search(objective: Objective, space: Mapping[str, Distribution],
     (Implements {eq}`eq-halton`; Bergstra and Bengio 2012; the Tuning Playbook
     recommends it for exploration). ``method="halton"`` only; scrambled with ``rng``
     unless ``scramble=False`` (then the points start at index 1, skipping the origin).
+    More than ``max_trials`` trials are refused (ValueError stating the number).
     """
     _check_objective(objective)
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials)
+    max_trials = check_int("max_trials", max_trials)
+    _check_work("quasi_random_search", n_trials, n_trials, max_trials, "lower n_trials")
     if method != "halton":
         raise ValueError(f"method must be 'halton', got {method!r}")
     U = halton(n_trials, len(space), rng, scramble=scramble, start=0 if scramble else 1)
@@ -633,9 +745,8 @@ def asha(objective: Objective, space: Mapping[str, Distribution], min_budget: fl
                 promoted[k - 1].add(cid)
             spent += budgets[k]
             score = objective(dict(configs[cid]), budgets[k])
-            if isinstance(score, bool) or not isinstance(score, numbers.Real):
-                raise TypeError(f"objective must return a real number (a score to minimise), got {score!r}")
-            running.append((now + budgets[k], w, cid, k, float(score)))
+            score = _check_score(score, configs[cid])
+            running.append((now + budgets[k], w, cid, k, score))
         if not running:
             return trials
         running.sort(key=lambda job: (job[0], job[1]))

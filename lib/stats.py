@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_fraction
+from ._checks import check_fraction, check_labels, check_real, check_rng
 
 VERDICTS = ("higher", "lower", "none")
 
@@ -50,8 +50,21 @@ def _betainc(a: float, b: float, x: float) -> float:
     return math.exp(log_front) * f / a
 
 
+def _check_df(df: int) -> int:
+    if isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 1:
+        raise ValueError(f"df must be an integer >= 1 (degrees of freedom), got {df!r}")
+    return int(df)
+
+
 def t_cdf(t: float, df: int) -> float:
     """P(T ≤ t) for Student's t with ``df`` degrees of freedom: 1 − ½ I_{ν/(ν+t²)}(ν/2, ½)."""
+    t = check_real("t", t, finite=False)
+    _check_df(df)
+    return _t_cdf(t, df)
+
+
+def _t_cdf(t: float, df: int) -> float:
+    """:func:`t_cdf` without its checks (:func:`t_quantile`'s bisection calls it)."""
     tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
     return 1.0 - tail if t >= 0 else tail
 
@@ -65,11 +78,11 @@ def t_quantile(q: float, df: int) -> float:
     if q < 0.5:
         return -t_quantile(1.0 - q, df)
     lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < q:
+    while _t_cdf(hi, df) < q:
         hi *= 2.0
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if t_cdf(mid, df) < q else (lo, mid)
+        lo, hi = (mid, hi) if _t_cdf(mid, df) < q else (lo, mid)
         if hi - lo < 1e-14 * max(1.0, hi):
             break
     return 0.5 * (lo + hi)
@@ -109,10 +122,28 @@ def mean_ci(x: object, level: float = 0.95) -> tuple[float, float, float]:
     arr = _samples("x", x)
     level = _level(level)
     n = arr.size
-    mean = float(arr.mean())
-    se = float(arr.std(ddof=1)) / math.sqrt(n)
-    half = t_quantile(0.5 + level / 2, n - 1) * se
+    with np.errstate(over="ignore"):
+        mean = float(arr.mean())
+        se = float(arr.std(ddof=1)) / math.sqrt(n)
+        half = t_quantile(0.5 + level / 2, n - 1) * se
+    if not math.isfinite(mean - half) or not math.isfinite(mean + half):
+        return _scaled_mean_ci(arr, level)
     return mean, mean - half, mean + half
+
+
+def _scaled_mean_ci(arr: np.ndarray, level: float) -> tuple[float, float, float]:
+    """:func:`mean_ci` of values so large that their sum or squares overflow: computed
+    for x / max|x| and scaled back; a ValueError if the interval itself exceeds the
+    float range."""
+    scale = float(np.abs(arr).max())
+    mean, low, high = mean_ci(arr / scale, level)
+    with np.errstate(over="ignore"):
+        out = mean * scale, low * scale, high * scale
+    if not all(math.isfinite(v) for v in out):
+        raise ValueError(f"x holds values up to {scale:.3g} in magnitude, so large "
+                         "that its interval exceeds the float64 range; rescale x "
+                         "(e.g. to other units)")
+    return out
 
 
 def paired_ci(a: object, b: object, level: float = 0.95) -> tuple[float, float, float]:
@@ -126,12 +157,26 @@ def paired_ci(a: object, b: object, level: float = 0.95) -> tuple[float, float, 
     if a_arr.shape != b_arr.shape:
         raise ValueError(f"a and b must hold one value per seed for the same seeds, got "
                          f"{a_arr.size} and {b_arr.size} values")
-    return mean_ci(a_arr - b_arr, level)
+    with np.errstate(over="ignore"):
+        diff = a_arr - b_arr
+    if not np.all(np.isfinite(diff)):
+        raise ValueError("a - b overflows the float64 range (values near 1e308); "
+                         "rescale a and b")
+    return mean_ci(diff, level)
 
 
 def std(x: object) -> float:
     """Sample standard deviation with ddof = 1 (the spread of one run around the mean)."""
-    return float(_samples("x", x).std(ddof=1))
+    arr = _samples("x", x)
+    with np.errstate(over="ignore"):
+        s = float(arr.std(ddof=1))
+    if not math.isfinite(s):
+        scale = float(np.abs(arr).max())
+        s = float((arr / scale).std(ddof=1)) * scale
+        if not math.isfinite(s):
+            raise ValueError(f"x holds values up to {scale:.3g}, whose spread overflows "
+                             "float64; rescale x")
+    return s
 
 
 @dataclass(frozen=True)
@@ -151,6 +196,34 @@ class Comparison:
     level: float = 0.95
     unit: str = "points"
     fmt: str = ".1f"
+
+    def __post_init__(self) -> None:
+        for name in ("a", "b", "unit", "fmt"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a string, got {getattr(self, name)!r}")
+        try:
+            format(1.0, self.fmt)
+        except ValueError:
+            raise ValueError(f"fmt must be a format spec for numbers such as '.1f', "
+                             f"got {self.fmt!r}") from None
+        level = self.level
+        if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
+            raise TypeError(f"level must be a number in (0, 1), got {level!r}")
+        for name in ("mean", "low", "high"):
+            v = getattr(self, name)
+            number = isinstance(v, int | float | np.floating)
+            number = number and not isinstance(v, bool)
+            if not number or not math.isfinite(v):
+                raise ValueError(f"{name} must be a finite number, got {v!r}")
+        if not self.low <= self.mean <= self.high:
+            raise ValueError(f"the interval must hold the mean, low <= mean <= high, "
+                             f"got low={self.low!r}, mean={self.mean!r}, "
+                             f"high={self.high!r}")
+        n = self.n
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+            raise ValueError(f"n must be an integer >= 2 (paired seeds), got {n!r}")
+        if not 0 < self.level < 1:
+            raise ValueError(f"level must lie in (0, 1), got {self.level!r}")
 
     @property
     def verdict(self) -> str:
@@ -215,6 +288,9 @@ def claim(statement: str, comparison: Comparison | None = None, expected: str | 
     if not isinstance(statement, str) or not statement:
         raise TypeError(f"statement must be a non-empty string (the claim in words), got {statement!r}")
     if comparison is not None:
+        if not isinstance(comparison, Comparison):
+            raise TypeError(f"comparison must be a lib.stats.Comparison (from compare), "
+                            f"got {comparison!r}")
         if holds is not None:
             raise TypeError("pass either comparison (with expected) or holds, not both")
         if expected not in VERDICTS:
@@ -263,6 +339,14 @@ def _gammainc(a: float, x: float) -> float:
 
 def chi2_cdf(x: float, df: int) -> float:
     """P(X ≤ x) for a chi-square variable with ``df`` degrees of freedom: P(df/2, x/2)."""
+    x = check_real("x", x, finite=False)
+    _check_df(df)
+    if x == math.inf:
+        return 1.0
+    return _chi2_cdf(x, df)
+
+
+def _chi2_cdf(x: float, df: int) -> float:
     return _gammainc(df / 2.0, x / 2.0) if x > 0 else 0.0
 
 
@@ -275,11 +359,11 @@ def chi2_quantile(q: float, df: int) -> float:
     if isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 1:
         raise ValueError(f"df must be an integer >= 1, got {df!r}")
     lo, hi = 0.0, max(1.0, float(df))
-    while chi2_cdf(hi, df) < q:
+    while _chi2_cdf(hi, df) < q:
         lo, hi = hi, 2.0 * hi
     for _ in range(300):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if chi2_cdf(mid, df) < q else (lo, mid)
+        lo, hi = (mid, hi) if _chi2_cdf(mid, df) < q else (lo, mid)
         if hi - lo < 1e-13 * max(1.0, hi):
             break
     return 0.5 * (lo + hi)
@@ -299,7 +383,7 @@ def std_ci(x: object, level: float = 0.95) -> tuple[float, float, float]:
     if level >= 1.0:
         raise ValueError(f"level must lie in (0, 1), got {level}")
     df = arr.size - 1
-    s = float(arr.std(ddof=1))
+    s = std(arr)
     upper_q, lower_q = chi2_quantile(0.5 + level / 2, df), chi2_quantile(0.5 - level / 2, df)
     return s, s * math.sqrt(df / upper_q), s * math.sqrt(df / lower_q)
 
@@ -311,7 +395,7 @@ def _paired_predictions(y: object, pred_a: object, pred_b: object) -> tuple[np.n
         arr = np.asarray(v)
         if arr.ndim != 1 or arr.size == 0:
             raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
-        arrays.append(arr)
+        arrays.append(check_labels(name, arr))  # scores or probabilities are refused
     y_arr, a_arr, b_arr = arrays
     if not (y_arr.size == a_arr.size == b_arr.size):
         raise ValueError(f"y, pred_a and pred_b must have one entry per test sample, got sizes "
@@ -353,6 +437,10 @@ def mcnemar(y: object, pred_a: object, pred_b: object, *, exact: bool = True) ->
     return statistic, math.erfc(math.sqrt(statistic / 2.0))  # chi2.sf(statistic, df=1)
 
 
+MAX_BOOT_DRAWS = 50_000_000
+"""Largest n_boot × n :func:`bootstrap_diff_ci` draws (indices and values: 800 MB)."""
+
+
 def bootstrap_diff_ci(y: object, pred_a: object, pred_b: object, n_boot: int = 2000,
                       rng: np.random.Generator | int = 0,
                       level: float = 0.95) -> tuple[float, float, float]:
@@ -369,12 +457,15 @@ def bootstrap_diff_ci(y: object, pred_a: object, pred_b: object, n_boot: int = 2
     right_a, right_b = _paired_predictions(y, pred_a, pred_b)
     if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
         raise ValueError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    draws = n_boot * right_a.size
+    if draws > MAX_BOOT_DRAWS:
+        raise ValueError(f"n_boot={n_boot} resamples of {right_a.size} samples would "
+                         f"draw {draws} indices, more than {MAX_BOOT_DRAWS} "
+                         f"({16 * draws / 1e9:.3g} GB); lower n_boot")
     level = _level(level)
     if level >= 1.0:
         raise ValueError(f"level must lie in (0, 1), got {level}")
-    if isinstance(rng, bool) or not isinstance(rng, np.random.Generator | int | np.integer):
-        raise TypeError(f"rng must be a numpy Generator or an int seed, got {rng!r}")
-    rng = np.random.default_rng(rng)
+    rng = check_rng("rng", rng)
     diff = right_a.astype(np.float64) - right_b.astype(np.float64)
     idx = rng.integers(0, diff.size, size=(int(n_boot), diff.size))
     boot = diff[idx].mean(axis=1)

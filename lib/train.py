@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int, check_rng
+from ._checks import check_int, check_rng, check_size
 from .data import minibatches
-from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy
+from .losses import BinaryCrossEntropy, Loss, NonFiniteLossError, SoftmaxCrossEntropy
 from .model import Sequential
 from .optim import Optimizer, clip_grad_norm, clip_grad_value
+
+MAX_EPOCHS = 1_000_000
+"""Largest ``epochs`` :func:`fit` accepts (a million passes over the data)."""
 
 
 @dataclass
@@ -69,6 +72,10 @@ class RecordParams(Callback):
     """
 
     def __init__(self, keys: Sequence[str]) -> None:
+        if isinstance(keys, str) or not isinstance(keys, Sequence) or not all(
+                isinstance(k, str) for k in keys):
+            raise TypeError(f"keys must be a list of parameter names such as ['0.W'], "
+                            f"got {keys!r}")
         self.keys = list(keys)
         self.trace: dict[str, np.ndarray] = {}
         self._steps: dict[str, list[np.ndarray]] = {}
@@ -88,7 +95,26 @@ class RecordParams(Callback):
 
 
 def predicted_labels(output: np.ndarray) -> np.ndarray:
-    """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for one column."""
+    """Class predictions from a network's output: argmax over classes, or p ≥ 0.5 for
+    one column.
+
+    An output row holding NaN has no prediction (argmax would return the NaN's
+    position): it is a ValueError, as is an output that is not a numeric array of one
+    row per sample.
+    """
+    out = np.asarray(output)
+    if out.dtype.kind not in "biuf" or out.ndim not in (1, 2):
+        raise TypeError(f"output must be a numeric 1-D or 2-D array (one row per "
+                        f"sample), got dtype {out.dtype}, shape {out.shape}")
+    if out.dtype.kind == "f" and np.isnan(out).any():
+        rows = np.flatnonzero(np.isnan(out.reshape(len(out), -1)).any(axis=1))
+        raise ValueError(f"output has NaN in {rows.size} row(s) (first: row "
+                         f"{rows[0]}); a NaN row has no predicted class")
+    return _predicted(out)
+
+
+def _predicted(output: np.ndarray) -> np.ndarray:
+    """:func:`predicted_labels` unchecked (``fit``'s running accuracy, every batch)."""
     if output.ndim == 2 and output.shape[1] > 1:
         return output.argmax(axis=1)
     return (output.reshape(len(output)) >= 0.5).astype(np.int64)
@@ -108,7 +134,7 @@ def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float
     # np.mean of the booleans sums them exactly in float64 and divides by N: count / N
     # is the same number without np.mean's Python layers, 60 % faster
     # (bench/components.py)
-    correct = _labels(target) == predicted_labels(output)
+    correct = _labels(target) == _predicted(output)
     return np.count_nonzero(correct) / correct.size
 
 
@@ -116,9 +142,27 @@ def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tup
     """(loss, accuracy) of ``model`` on (X, y) in inference mode.
 
     Accuracy is NaN for losses that are not classification losses (e.g. mean squared error).
+    NaN or inf in X or y is refused (ValueError naming it). A diverged model (NaN or
+    inf outputs) scores a NaN or inf loss, as ``fit`` records it: the value of the
+    :class:`lib.losses.NonFiniteLossError` the loss raised.
     """
+    X, y = _check_data("X", X), _check_data("y", y)
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number of samples, at least one, "
+                         f"got {len(X)} and {len(y)}")
+    return _evaluate(model, loss, X, y)
+
+
+def _evaluate(model: Sequential, loss: Loss, X: np.ndarray,
+              y: np.ndarray) -> tuple[float, float]:
+    """:func:`evaluate` without its data checks (``fit`` checked the data once); a loss
+    that is not finite is returned (a diverged model's NaN), not raised."""
     out = model.forward(X, training=False)
-    return loss.forward(out, y), _batch_accuracy(loss, out, y)
+    try:
+        value = loss.forward(out, y)
+    except NonFiniteLossError as e:
+        value = e.value
+    return value, _batch_accuracy(loss, out, y)
 
 
 def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
@@ -160,7 +204,7 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
     (``model.flat()``): the same numbers as stepping ``model.params`` key by key.
     """
     _check_types(model, loss, optimizer, schedule, regularizer, callbacks)
-    epochs = check_int("epochs", epochs)
+    epochs = check_size("epochs", epochs, limit=MAX_EPOCHS, what="epochs")
     batch_size = check_int("batch_size", batch_size)
     rng = check_rng("rng", rng)
     if schedule_per not in ("epoch", "step"):
@@ -199,7 +243,10 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             if schedule is not None and not plateau and schedule_per == "step":
                 optimizer.lr = schedule(step)
             out = model.forward(Xb, training=True)
-            batch_loss = loss.forward(out, yb)
+            try:
+                batch_loss = loss.forward(out, yb)
+            except NonFiniteLossError as e:  # NaN or inf: the run diverged
+                batch_loss = e.value
             history.batch_loss.append(batch_loss)
             if not math.isfinite(batch_loss):
                 history.diverged = True
@@ -222,14 +269,14 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         if history.diverged:
             break
         if train_metrics == "eval":
-            tr_loss, tr_acc = evaluate(model, loss, X, y)
+            tr_loss, tr_acc = _evaluate(model, loss, X, y)
         else:
             tr_loss, tr_acc = np.average(losses, weights=sizes), np.average(accs, weights=sizes)
         history.train_loss.append(float(tr_loss))
         history.train_acc.append(float(tr_acc))
         history.lr.append(optimizer.lr)
         if validation is not None:
-            va_loss, va_acc = evaluate(model, loss, *validation)
+            va_loss, va_acc = _evaluate(model, loss, *validation)
             history.val_loss.append(va_loss)
             history.val_acc.append(va_acc)
         if plateau:

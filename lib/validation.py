@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -9,7 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_labels, check_rng
+from ._checks import (
+    MAX_SIZE,
+    check_array,
+    check_int,
+    check_labels,
+    check_rng,
+    check_size,
+)
 from ._split import holdout_split  # noqa: F401  (public here, as DESIGN.md lists it; defined in _split)
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -41,7 +49,7 @@ def kfold(n: int, k: int, shuffle: bool = False, rng: np.random.Generator | int 
     a list of k ``(train_idx, test_idx)`` pairs, each sorted; the test sets partition the
     indices.
     """
-    n = check_int("n", n)
+    n = check_size("n", n)
     k = _check_k(k, n)
     indices = np.arange(n)
     if shuffle:
@@ -107,9 +115,9 @@ def repeated_kfold(n: int, k: int, repeats: int, rng: np.random.Generator | int)
     is tested exactly ``repeats`` times. Same scheme as ``sklearn.model_selection.RepeatedKFold``
     (the permutations come from ``rng``, so the sets differ from scikit-learn's).
     """
-    n = check_int("n", n)
+    n = check_size("n", n)
     k = _check_k(k, n)
-    repeats = check_int("repeats", repeats)
+    repeats = check_size("repeats", repeats, limit=MAX_SIZE // n)
     rng = check_rng("rng", rng)
     return [split for _ in range(repeats) for split in kfold(n, k, shuffle=True, rng=rng)]
 
@@ -122,14 +130,14 @@ def time_series_split(n: int, k: int, *, test_size: int | None = None, gap: int 
     on every sample before its test block minus ``gap`` samples, so no split ever trains
     on a sample later than one it is tested on.
     """
-    n = check_int("n", n)
+    n = check_size("n", n)
     k = check_int("k", k, minimum=2)
     gap = check_int("gap", gap, minimum=0)
     if k + 1 > n:
         raise ValueError(f"k={k} splits need at least k + 1 = {k + 1} samples, got n={n}")
     test_size = n // (k + 1) if test_size is None else check_int("test_size", test_size)
     if n - gap - test_size * k <= 0:
-        raise ValueError(f"k={k} test blocks of {test_size} samples plus gap={gap} leave no training data "
+        raise ValueError(f"k={k} test blocks of test_size={test_size} samples plus gap={gap} leave no training data "
                          f"among n={n} samples")
     starts = range(n - k * test_size, n, test_size)
     return [(np.arange(start - gap), np.arange(start, start + test_size)) for start in starts]
@@ -156,8 +164,13 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
     if isinstance(splits, tuple) and len(splits) == 2 and np.ndim(splits[0]) == 1:
         raise TypeError("splits must be a list of (train_idx, test_idx) pairs, got a single pair; "
                         "wrap it in a list: [(train_idx, test_idx)]")
+    if isinstance(splits, str | bytes) or not hasattr(splits, "__iter__"):
+        raise TypeError(f"splits must be a list of (train_idx, test_idx) pairs, got {splits!r}")
     scores = []
-    for i, (train, test) in enumerate(splits):
+    for i, pair in enumerate(splits):
+        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise TypeError(f"splits[{i}] must be a (train_idx, test_idx) pair, got {pair!r}")
+        train, test = pair
         train = check_array(f"splits[{i}] train indices", train, ndim=1)
         test = check_array(f"splits[{i}] test indices", test, ndim=1)
         if train.size == 0 or test.size == 0:
@@ -170,10 +183,19 @@ def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray
                                  f"got range [{idx.min()}, {idx.max()}] (negative indices are refused)")
         if np.intersect1d(train, test).size:
             raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
+        unique_test = np.unique(test)
+        if unique_test.size != test.size:
+            twice = unique_test[np.bincount(np.searchsorted(unique_test, test)) > 1][:3]
+            raise ValueError(f"splits[{i}] test indices repeat samples (e.g. "
+                             f"{twice.tolist()}); each test sample must be scored once")
         score = train_and_score(X[train], y[train], X[test], y[test])
         if isinstance(score, bool) or not isinstance(score, numbers.Real):
             raise TypeError(f"train_and_score must return a real number (the fold's score), got {score!r} "
                             f"for splits[{i}]")
+        if not math.isfinite(score):
+            raise ValueError(f"train_and_score returned {score!r} for splits[{i}]; a "
+                             "fold's score must be finite (handle a diverged run "
+                             "before it is averaged)")
         scores.append(float(score))
     if not scores:
         raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
@@ -197,6 +219,12 @@ def group_kfold(groups: np.ndarray, k: int) -> list[Split]:
     if groups.ndim != 1 or groups.size == 0:
         raise ValueError(f"groups must be a non-empty 1-D array with one group id per sample, "
                          f"got shape {groups.shape}")
+    if groups.dtype.kind == "f" and not np.all(np.isfinite(groups)):
+        raise ValueError("groups contains NaN or inf; every sample needs a real group "
+                         "id (NaN ids would all fall into one group)")
+    if groups.dtype.kind not in "biufUS":
+        raise TypeError(f"groups must hold numbers or strings (group ids), "
+                        f"got dtype {groups.dtype}")
     ids, inverse = np.unique(groups, return_inverse=True)
     k = _check_k(k, ids.size, what="distinct groups")
     sizes = np.bincount(inverse)
@@ -257,11 +285,20 @@ def nested_cross_validate(train_and_score: Callable[..., float], X: np.ndarray, 
     if not callable(inner):
         raise TypeError(f"inner must be a function y_train -> list of splits (e.g. lambda y: "
                         f"stratified_kfold(y, 3)), got {type(inner).__name__}")
+    if isinstance(candidates, str | bytes) or not hasattr(candidates, "__iter__"):
+        raise TypeError(f"candidates must be a list of dicts (settings), got {candidates!r}")
+    if not all(isinstance(c, Mapping) for c in candidates):
+        raise TypeError(f"candidates must be a list of dicts (settings), got {candidates!r}")
     candidates = [dict(c) for c in candidates]
     if not candidates:
         raise ValueError("candidates is empty; nested_cross_validate needs at least one setting")
     X, y = np.asarray(X), np.asarray(y)
+    if isinstance(outer, str | bytes) or not hasattr(outer, "__iter__"):
+        raise TypeError(f"outer must be a list of (train_idx, test_idx) pairs, got {outer!r}")
     outer = list(outer)
+    for i, pair in enumerate(outer):
+        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise TypeError(f"outer[{i}] must be a (train_idx, test_idx) pair, got {pair!r}")
     if not outer:
         raise ValueError("outer is empty; nested_cross_validate needs at least one (train, test) pair")
     sign = 1.0 if higher_is_better else -1.0

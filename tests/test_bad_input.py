@@ -493,8 +493,10 @@ def test_one_sample_and_list_inputs_give_the_right_answer():
     assert metrics.accuracy([1], [1]) == 1.0
     z, _, _ = data.standardize([[3.0, -1.0]])
     np.testing.assert_array_equal(z, [[0.0, 0.0]])
-    s = val.holdout_split([[0.0]], [0], rng=0)
+    s = val.holdout_split([[0.0]], [0], val_size=0, test_size=0, rng=0)
     assert (len(s.X_train), len(s.X_val), len(s.X_test)) == (1, 0, 0)
+    with pytest.raises(ValueError, match=r"val_size=0\.2 of 1 samples rounds to an"):
+        val.holdout_split([[0.0]], [0], rng=0)  # asked for a validation set, got none
     batches = list(data.minibatches([[1], [2], [3]], [0, 1, 0], 2))
     assert [len(b[1]) for b in batches] == [2, 1]
     assert losses.SoftmaxCrossEntropy().forward([[0.0, 0.0]], [1]) == pytest.approx(math.log(2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_nonnegative
+from .._checks import check_nonnegative, check_numeric
 from .base import Layer
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -13,7 +13,7 @@ SELU_LAMBDA = 1.0507009873554804934193349852946
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x (Implements {eq}`eq-sigmoid`)."""
-    x = np.asarray(x)
+    x = check_numeric("x", x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

@@ -18,15 +18,44 @@ def as_input(x: object, layer: Layer) -> np.ndarray:
 
     Integer and boolean arrays are valid inputs; they are promoted to float64 so that no
     layer truncates (a slope α = 0.5 or a dropout scale 1/(1 − p) applied to an integer
-    array would be rounded away). Non-numeric input is a TypeError naming the layer.
+    array would be rounded away). float16 input is promoted to float32: its largest
+    value, 65504, overflows in a square (a normalisation layer's variance of entries of
+    300 would be inf). Layers themselves are float32 or float64 (their ``dtype=``).
+    Non-numeric input is a TypeError naming the layer.
     """
     arr = np.asarray(x)
     kind = arr.dtype.kind
     if kind == "f":
-        return arr
+        return arr if arr.dtype.itemsize >= 4 else arr.astype(np.float32)
     if kind in "biu":
         return arr.astype(np.float64)
     raise TypeError(f"x must be a numeric array for {layer!r}, got dtype {arr.dtype}")
+
+
+def check_distinct(layers: list[Layer]) -> None:
+    """Refuse a layer instance that occurs twice among ``layers`` (inner layers too).
+
+    A layer keeps the input of its last ``forward`` for ``backward`` (and its gradients
+    in one array), so an instance used at two positions would backpropagate the second
+    position's cache through both: silently wrong gradients.
+    """
+    seen: dict[int, str] = {}
+
+    def walk(items: list[Layer], prefix: str) -> None:
+        for i, layer in enumerate(items):
+            where = f"{prefix}{i}"
+            if id(layer) in seen:
+                raise ValueError(
+                    f"layers[{where}] is the same {layer!r} instance as "
+                    f"layers[{seen[id(layer)]}]; "
+                    f"a layer remembers its last input for backward, so every position "
+                    f"needs its own instance (create another {type(layer).__name__})")
+            seen[id(layer)] = where
+            inner = getattr(layer, "layers", None)
+            if isinstance(inner, list):
+                walk(inner, f"{where}.")
+
+    walk(list(layers), "")
 
 
 class Layer:

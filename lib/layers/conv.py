@@ -6,7 +6,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import init as _init
-from .._checks import check_int
+from .._checks import check_float_dtype, check_int, check_size
 from .base import Layer
 
 
@@ -47,11 +47,12 @@ class Conv1D(Layer):
                  padding: int = 0, init: str | _init.Initializer = "he_normal",
                  rng: np.random.Generator | int | None = None, *, dtype: type = np.float64) -> None:
         super().__init__()
-        self.in_channels = check_int("in_channels", in_channels)
-        self.out_channels = check_int("out_channels", out_channels)
-        self.kernel_size = check_int("kernel_size", kernel_size)
+        self.in_channels = check_size("in_channels", in_channels)
+        self.out_channels = check_size("out_channels", out_channels)
+        self.kernel_size = check_size("kernel_size", kernel_size)
         self.stride = check_int("stride", stride)
         self.padding = check_int("padding", padding, minimum=0)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         f = _init.get(init)
         self.init_name = getattr(f, "__name__", repr(f))
         if rng is None and f is not _init.zeros:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import init as _init
-from .._checks import check_int
+from .._checks import check_float_dtype, check_size
 from .base import Layer
 
 
@@ -20,8 +20,9 @@ class Dense(Layer):
     def __init__(self, n_in: int, n_out: int, init: str | _init.Initializer = "glorot_uniform",
                  rng: np.random.Generator | int | None = None, *, dtype: type = np.float64) -> None:
         super().__init__()
-        self.n_in = check_int("n_in", n_in)
-        self.n_out = check_int("n_out", n_out)
+        self.n_in = check_size("n_in", n_in)
+        self.n_out = check_size("n_out", n_out)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         f = _init.get(init)
         self.init_name = getattr(f, "__name__", repr(f))
         if rng is None and f is not _init.zeros:

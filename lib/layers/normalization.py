@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_fraction, check_int, check_positive
+from .._checks import (
+    check_float_dtype,
+    check_fraction,
+    check_int,
+    check_positive,
+    check_size,
+)
 from .base import Layer
 
 
@@ -73,9 +79,10 @@ class BatchNorm(Layer):
     def __init__(self, n_features: int, momentum: float = 0.9, eps: float = 1e-5, *,
                  dtype: type = np.float64) -> None:
         super().__init__()
-        self.n_features = check_int("n_features", n_features)
+        self.n_features = check_size("n_features", n_features)
         self.momentum = check_fraction("momentum", momentum)
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_features, dtype=dtype),
                        "beta": np.zeros(n_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -150,8 +157,9 @@ class LayerNorm(Layer):
 
     def __init__(self, n_features: int, eps: float = 1e-5, *, dtype: type = np.float64) -> None:
         super().__init__()
-        self.n_features = check_int("n_features", n_features)
+        self.n_features = check_size("n_features", n_features)
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_features, dtype=dtype),
                        "beta": np.zeros(n_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -199,11 +207,12 @@ class GroupNorm(Layer):
     def __init__(self, n_groups: int, n_channels: int, eps: float = 1e-5, *, dtype: type = np.float64) -> None:
         super().__init__()
         self.n_groups = check_int("n_groups", n_groups)
-        self.n_channels = check_int("n_channels", n_channels)
+        self.n_channels = check_size("n_channels", n_channels)
         if self.n_channels % self.n_groups:
             raise ValueError(f"n_groups must divide n_channels, got n_groups={n_groups} and "
                              f"n_channels={n_channels} ({n_channels} % {n_groups} = {n_channels % n_groups})")
         self.eps = check_positive("eps", eps)
+        dtype = check_float_dtype("dtype", dtype, half=False)
         self.params = {"gamma": np.ones(n_channels, dtype=dtype),
                        "beta": np.zeros(n_channels, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}

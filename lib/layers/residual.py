@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layer
+from .base import Layer, check_distinct
 
 
 class Residual(Layer):
@@ -28,6 +28,7 @@ class Residual(Layer):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a lib.layers.Layer, got {type(layer).__name__}")
         self.layers = list(layers)
+        check_distinct(self.layers)
         self.params = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.params.items()}
         self.grads = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
         self.buffers = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.buffers.items()}
