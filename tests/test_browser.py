@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from bookfiles import ROOT
+from bookfiles import ROOT, cells, notebooks
 from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.build
@@ -174,8 +174,46 @@ def test_chapter_one_shows_lib_code_beside_its_equations(built_book: Path):
     assert "class SGD" in sgd.select_one("pre").get_text()
 
 
-def test_slider_moves_the_figure_without_a_kernel(built_book: Path, browser):
-    """Chapter 1's learning-rate slider works offline: keys and input events swap the frame."""
+SLIDER_DIV = re.compile(r'<div class="lib-slider" id="(slider-[\w-]+)"')
+
+
+def stored_sliders() -> list[tuple[str, str]]:
+    """(chapter, element id) of every lib.display.slider in the chapters' stored outputs."""
+    found = []
+    for nb in notebooks():
+        for cell in cells(nb):
+            for out in cell.get("outputs", []):
+                html = out.get("data", {}).get("text/html", "")
+                found += [(nb.stem, uid) for uid in SLIDER_DIV.findall("".join(html))]
+    return found
+
+
+SLIDERS = stored_sliders()
+
+
+def page_sliders(built_book: Path, stem: str) -> list[str]:
+    """Ids of the interactive figures on a built chapter page: an element with id slider-*
+    that holds a range input (the input and its output have slider-* ids of their own)."""
+    page = soup(built_book, f"chapters/{stem}.html")
+    return [el["id"] for el in page.select('[id^="slider-"]') if el.select_one("input[type=range]")]
+
+
+def test_every_chapter_page_has_an_interactive_figure(built_book: Path):
+    assert {nb.stem: bool(page_sliders(built_book, nb.stem)) for nb in notebooks()} == {
+        nb.stem: True for nb in notebooks()}
+
+
+def test_every_slider_on_the_pages_is_driven_by_the_browser_test(built_book: Path):
+    """The parametrisation below (read from the stored outputs) covers every slider the
+    built pages show, so a new slider is tested without editing this file."""
+    on_pages = sorted((nb.stem, uid) for nb in notebooks() for uid in page_sliders(built_book, nb.stem))
+    assert on_pages == sorted(SLIDERS)
+
+
+@pytest.mark.parametrize(("stem", "slider"), SLIDERS, ids=[f"{s[:2]}-{u}" for s, u in SLIDERS])
+def test_slider_moves_the_figure_without_a_kernel(built_book: Path, browser, stem: str, slider: str):
+    """Each chapter's sliders work offline: the arrow keys and an input event swap the frame
+    shown and its label, with no console error and no network request."""
     context = browser.new_context()
     page = context.new_page()
     problems: list[str] = []
@@ -190,30 +228,40 @@ def test_slider_moves_the_figure_without_a_kernel(built_book: Path, browser):
             r.abort()
 
     page.route("**/*", route)
-    page.goto((built_book / "chapters" / "01_foundations.html").as_uri(), wait_until="load")
-    shown = """() => {
-        const root = document.getElementById('slider-line-lr');
-        const img = Array.from(root.querySelectorAll('img[data-frame]')).filter(i => !i.hidden);
-        return {n: img.length, frame: img[0].dataset.frame, src: img[0].src,
-                loaded: img[0].complete && img[0].naturalWidth > 0,
+    page.goto((built_book / "chapters" / f"{stem}.html").as_uri(), wait_until="load")
+    shown = """(id) => {
+        const root = document.getElementById(id);
+        const imgs = Array.from(root.querySelectorAll('img[data-frame]'));
+        const img = imgs.filter(i => !i.hidden && getComputedStyle(i).display !== 'none');
+        const input = root.querySelector('input[type=range]');
+        return {n: img.length, frame: img.length ? img[0].dataset.frame : null,
+                src: img.length ? img[0].src : null,
+                loaded: img.length > 0 && img[0].complete && img[0].naturalWidth > 0,
                 label: root.querySelector('output').textContent,
-                value: root.querySelector('input[type=range]').value};
+                labels: imgs.map(i => i.dataset.label),
+                value: Number(input.value), max: Number(input.max)};
     }"""
-    before = page.evaluate(shown)
-    assert before["n"] == 1 and before["loaded"] and before["label"] == "η = 0.1"
-    slider = page.locator("#slider-line-lr input[type=range]")
-    assert page.locator("label[for='slider-line-lr-input']").inner_text() == "learning rate"
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    after_key = page.evaluate(shown)
+    before = page.evaluate(shown, slider)
+    assert before["n"] == 1 and before["loaded"], before
+    assert before["frame"] == str(before["value"]) and before["label"] == before["labels"][before["value"]]
+    assert before["max"] >= 1 and len(set(before["labels"])) == len(before["labels"]), before["labels"]
+    assert page.locator(f"label[for='{slider}-input']").inner_text().strip()
+    control = page.locator(f"#{slider} input[type=range]")
+
+    control.focus()
+    step = 1 if before["value"] < before["max"] else -1
+    page.keyboard.press("ArrowRight" if step == 1 else "ArrowLeft")
+    after_key = page.evaluate(shown, slider)
     assert after_key["n"] == 1 and after_key["loaded"]
-    assert after_key["value"] == str(int(before["value"]) + 1)
-    assert after_key["frame"] != before["frame"] and after_key["src"] != before["src"]
-    assert after_key["label"] == "η = 0.2"
-    last = slider.get_attribute("max")
-    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", last)
-    at_end = page.evaluate(shown)
-    assert at_end["frame"] == last and at_end["label"] == "η = 0.5" and at_end["loaded"]
+    assert after_key["value"] == before["value"] + step
+    assert after_key["frame"] == str(after_key["value"]) and after_key["src"] != before["src"]
+    assert after_key["label"] == before["labels"][after_key["value"]] != before["label"]
+
+    target = before["max"] if after_key["value"] != before["max"] else 0
+    control.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", str(target))
+    at_target = page.evaluate(shown, slider)
+    assert at_target["n"] == 1 and at_target["loaded"] and at_target["frame"] == str(target)
+    assert at_target["src"] != after_key["src"] and at_target["label"] == before["labels"][target]
     context.close()
     assert problems == []
 
