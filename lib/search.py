@@ -1,5 +1,5 @@
-"""Hyperparameter search: spaces, grid and random search, successive halving, Hyperband and
-Bayesian optimisation.
+"""Hyperparameter search: spaces, grid, random and quasi-random (Halton, Sobol') search,
+successive halving, Hyperband, ASHA and Bayesian optimisation.
 
 A *space* is a dict ``name -> distribution``. Every search **minimises**
 ``objective(params: dict, budget) -> float`` (return a validation loss or error, not an
@@ -655,6 +655,99 @@ def halton(n: int, d: int, rng: np.random.Generator | int | None = None, *,
     return np.stack(cols, axis=1) if n else np.zeros((0, d))
 
 
+# Joe and Kuo (2008), file new-joe-kuo-6.21201, dimensions 2 … 10: (s, a, m_1 … m_s), the
+# degree s and coefficients a of a primitive polynomial over GF(2) and the initial
+# direction integers. Dimension 1 is the van der Corput sequence (every m_k = 1).
+_JOE_KUO = [(1, 0, (1,)), (2, 1, (1, 3)), (3, 1, (1, 3, 1)), (3, 2, (1, 1, 1)),
+            (4, 1, (1, 1, 3, 3)), (4, 4, (1, 3, 5, 13)), (5, 2, (1, 1, 5, 5, 17)),
+            (5, 4, (1, 1, 5, 5, 5)), (5, 7, (1, 1, 7, 11, 19))]
+SOBOL_BITS = 30
+SOBOL_MAX_DIM = len(_JOE_KUO) + 1
+MAX_SOBOL_POINTS = 10**6
+
+
+def sobol_direction_numbers(d: int, bits: int = SOBOL_BITS) -> np.ndarray:
+    """The direction integers V[j, k] = m_k 2^{bits−k} (k = 1 … bits) of the first ``d``
+    Sobol' dimensions, with Joe and Kuo's (2008) initial m_1 … m_s and the recurrence
+
+        m_k = 2a_1 m_{k−1} ⊕ 2²a_2 m_{k−2} ⊕ … ⊕ 2^{s−1}a_{s−1} m_{k−s+1}
+              ⊕ 2^s m_{k−s} ⊕ m_{k−s}   (k > s),
+
+    ⊕ the bitwise exclusive or (Bratley and Fox 1988). Implements {eq}`eq-sobol`."""
+    d = check_int("d", d, minimum=1)
+    if d > SOBOL_MAX_DIM:
+        raise ValueError(f"d must be <= {SOBOL_MAX_DIM} (the direction numbers stored in lib), got {d}")
+    V = np.zeros((d, bits), dtype=np.int64)
+    V[0] = [1 << (bits - k) for k in range(1, bits + 1)]
+    for j, (s, a, m0) in enumerate(_JOE_KUO[: d - 1], start=1):
+        m = list(m0)
+        for k in range(s, bits):
+            new = m[k - s] ^ (m[k - s] << s)
+            for i in range(1, s):
+                if (a >> (s - 1 - i)) & 1:
+                    new ^= m[k - i] << i
+            m.append(new)
+        V[j] = [m[k] << (bits - 1 - k) for k in range(bits)]
+    return V
+
+
+def _lms(V: np.ndarray, rng: np.random.Generator, bits: int) -> np.ndarray:
+    """Linear matrix scrambling: multiply every direction integer (a column of bits, most
+    significant first) by a random lower-triangular binary matrix with unit diagonal, one
+    matrix per dimension (Matoušek 1998)."""
+    out = np.zeros_like(V)
+    for j in range(V.shape[0]):
+        L = np.tril(rng.integers(0, 2, size=(bits, bits)), -1) + np.eye(bits, dtype=np.int64)
+        col = (V[j][None, :] >> (bits - 1 - np.arange(bits))[:, None]) & 1   # (bit, k)
+        scrambled = (L @ col) % 2
+        out[j] = (scrambled << (bits - 1 - np.arange(bits))[:, None]).sum(axis=0)
+    return out
+
+
+def sobol(n: int, d: int, rng: np.random.Generator | int | None = None, *,
+          scramble: bool = False, start: int = 0) -> np.ndarray:
+    """The Sobol' points i = start … start + n − 1 in [0, 1)^d, in Gray-code order:
+    x_i = x_{i−1} ⊕ V_{c(i−1)}, where c(i) is the index of the lowest zero bit of i and
+    V the direction integers, scaled by 2^{−30}. Implements {eq}`eq-sobol`.
+
+    Unscrambled (the first point is the origin), the points equal
+    ``scipy.stats.qmc.Sobol(d, scramble=False).random(n)`` (SciPy 1.17, which uses the same
+    Joe–Kuo direction numbers and 30 bits) for d ≤ 10. ``scramble=True`` applies a linear
+    matrix scramble and a random digital shift drawn from ``rng`` (the kind of scrambling
+    SciPy's default uses, with other random numbers): every seed gives another point set
+    with the same stratification. Use n a power of two to keep the balance of the net."""
+    n = check_int("n", n, minimum=0)
+    d = check_int("d", d, minimum=1)
+    start = check_int("start", start, minimum=0)
+    if not isinstance(scramble, bool | np.bool_):
+        raise TypeError(f"scramble must be True or False, got {scramble!r}")
+    if n > MAX_SOBOL_POINTS:
+        raise ValueError(f"n must be <= {MAX_SOBOL_POINTS} (sobol steps through the "
+                         f"points one by one in Python), got {n}")
+    bits = SOBOL_BITS
+    if start + n > 2**bits:
+        raise ValueError(f"start + n must be <= 2**{bits}, got {start + n}")
+    V = sobol_direction_numbers(d, bits)
+    shift = np.zeros(d, dtype=np.int64)
+    if scramble:
+        rng = check_rng("rng", rng)
+        V = _lms(V, rng, bits)
+        shift = rng.integers(0, 2**bits, size=d, dtype=np.int64)
+    # x_start directly: the Gray code g = i ⊕ (i >> 1) selects the direction integers
+    g, x, k = start ^ (start >> 1), np.zeros(d, dtype=np.int64), 0
+    while g:
+        if g & 1:
+            x ^= V[:, k]
+        g >>= 1
+        k += 1
+    out = np.empty((n, d), dtype=np.int64)
+    for row, i in enumerate(range(start, start + n)):
+        out[row] = x
+        c = (~i & (i + 1)).bit_length() - 1        # lowest zero bit of i
+        x = x ^ V[:, c] if c < bits else x
+    return ((out ^ shift) / 2.0**bits) if n else np.zeros((0, d))
+
+
 def quasi_random_search(objective: Objective, space: Mapping[str, Distribution], n_trials: int,
                         rng: np.random.Generator | int | None = None, *, method: str = "halton",
                         scramble: bool = True, budget=None,
@@ -664,19 +757,23 @@ def quasi_random_search(objective: Objective, space: Mapping[str, Distribution],
 
     Quasi-random search keeps what random search is good at (every trial tries a new value
     of every hyperparameter) and spreads the points more evenly, with no clumps or gaps
-    (Implements {eq}`eq-halton`; Bergstra and Bengio 2012; the Tuning Playbook
-    recommends it for exploration). ``method="halton"`` only; scrambled with ``rng``
-    unless ``scramble=False`` (then the points start at index 1, skipping the origin).
-    More than ``max_trials`` trials are refused (ValueError stating the number).
+    (Implements {eq}`eq-halton` and {eq}`eq-sobol`; Bergstra and Bengio 2012; the Tuning
+    Playbook recommends it for exploration). ``method`` is ``"halton"`` or ``"sobol"``;
+    scrambled with ``rng`` unless ``scramble=False`` (then the points start at index 1,
+    skipping the origin). More than ``max_trials`` trials are refused (ValueError stating
+    the number).
     """
     _check_objective(objective)
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials)
     max_trials = check_int("max_trials", max_trials)
     _check_work("quasi_random_search", n_trials, n_trials, max_trials, "lower n_trials")
-    if method != "halton":
-        raise ValueError(f"method must be 'halton', got {method!r}")
-    U = halton(n_trials, len(space), rng, scramble=scramble, start=0 if scramble else 1)
+    generators = {"halton": halton, "sobol": sobol}
+    if method not in generators:
+        raise ValueError(f"method must be 'halton' or 'sobol', got {method!r}")
+    U = generators[method](
+        n_trials, len(space), rng, scramble=scramble, start=0 if scramble else 1
+    )
     trials: list[Trial] = []
     for params in from_unit(space, U) if n_trials else []:
         _evaluate(objective, params, budget, trials)

@@ -723,3 +723,10 @@ def test_non_numbers_are_refused_by_name(call, match):
 def test_decode_refuses_points_outside_the_unit_interval(dist, u):
     with pytest.raises((ValueError, TypeError), match="u must"):
         dist.decode(u)
+
+
+def test_sobol_refuses_more_points_than_it_steps_through_quickly():
+    import lib.search as search
+
+    with pytest.raises(ValueError, match="n must be <= 1000000"):
+        search.sobol(10**9, 2)

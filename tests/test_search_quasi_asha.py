@@ -1,4 +1,4 @@
-"""Quasi-random (Halton) search and ASHA: hand-derived values, SciPy's Halton sequence, and
+"""Quasi-random (Halton, Sobol') search and ASHA: hand-derived values, SciPy's Halton sequence, and
 the promotion rule of Li et al. (2020, Algorithm 2) replayed on the trials."""
 
 import numpy as np
@@ -50,7 +50,7 @@ def test_halton_bad_input():
     with pytest.raises(TypeError, match="scramble"):
         search.halton(4, 2, scramble="yes")
     with pytest.raises(ValueError, match="method"):
-        search.quasi_random_search(lambda p, b: 0.0, {"x": search.uniform(0, 1)}, 4, 0, method="sobol")
+        search.quasi_random_search(lambda p, b: 0.0, {"x": search.uniform(0, 1)}, 4, 0, method="lattice")
 
 
 def test_quasi_random_search_maps_the_points_into_the_space():
@@ -136,3 +136,56 @@ def test_asha_bad_input():
         search.asha(lambda p, b: 0.0, space, 1, 9, total_budget=10, rng=0, n_workers=0)
     with pytest.raises(TypeError, match="objective must return"):
         search.asha(lambda p, b: "bad", space, 1, 9, total_budget=10, rng=0)
+
+
+# --------------------------------------------------------------------------------- Sobol'
+def test_sobol_first_points_by_hand():
+    # Gray-code order: x_1 = v_0, x_2 = x_1 ^ v_1, x_3 = x_2 ^ v_0, ... In dimension 1 every
+    # m_k = 1 (van der Corput in Gray order); dimension 2 has m = 1, 3, 5, ... (Joe & Kuo)
+    np.testing.assert_array_equal(search.sobol(8, 2)[:, 0], [0, 0.5, 0.75, 0.25, 0.375, 0.875, 0.625, 0.125])
+    np.testing.assert_array_equal(search.sobol(8, 2)[:, 1], [0, 0.5, 0.25, 0.75, 0.375, 0.875, 0.125, 0.625])
+    # direction integers of dimension 3 (s = 2, a = 1, m = 1, 3): m_3 = 2·m_2 ^ 4·m_1 ^ m_1 = 6 ^ 4 ^ 1 = 3
+    V = search.sobol_direction_numbers(3, bits=3)
+    np.testing.assert_array_equal(V[2], [1 << 2, 3 << 1, 3])
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 10])
+def test_unscrambled_sobol_equals_scipy(d):
+    np.testing.assert_array_equal(search.sobol(1024, d), qmc.Sobol(d, scramble=False).random(1024))
+    ref = qmc.Sobol(d, scramble=False)
+    ref.fast_forward(37)
+    np.testing.assert_array_equal(search.sobol(9, d, start=37), ref.random(9))
+
+
+def test_scrambled_sobol_is_a_net_seeded_and_not_the_plain_sequence():
+    a = search.sobol(64, 4, rng=0, scramble=True)
+    assert a.shape == (64, 4) and np.all((a >= 0) & (a < 1))
+    for k in range(4):                       # every 1-D projection: one point per cell of 1/64
+        assert sorted(np.floor(a[:, k] * 64).astype(int)) == list(range(64))
+    # dimensions 1 and 2 form a (0, m, 2)-net: 16 points, one in each 4 x 4 box
+    boxes = {(int(x * 4), int(y * 4)) for x, y in a[:16, :2]}
+    assert len(boxes) == 16
+    np.testing.assert_array_equal(a, search.sobol(64, 4, rng=0, scramble=True))
+    assert not np.allclose(a, search.sobol(64, 4, rng=1, scramble=True))
+    assert not np.allclose(a, search.sobol(64, 4))
+    assert qmc.discrepancy(a) < qmc.discrepancy(np.random.default_rng(0).random((64, 4)))
+
+
+def test_sobol_bad_input():
+    with pytest.raises(ValueError, match="d"):
+        search.sobol(4, 11)
+    with pytest.raises(ValueError, match="d"):
+        search.sobol(4, 0)
+    with pytest.raises(TypeError, match="scramble"):
+        search.sobol(4, 2, scramble=1)
+    with pytest.raises(TypeError, match="rng"):
+        search.sobol(4, 2, scramble=True)
+
+
+def test_quasi_random_search_with_sobol():
+    space = {"lr": search.log_uniform(1e-4, 1.0), "x": search.uniform(0, 1)}
+    trials = search.quasi_random_search(lambda p, b: p["x"], space, 8, method="sobol", scramble=False)
+    np.testing.assert_allclose([t.params["x"] for t in trials], search.sobol(8, 2, start=1)[:, 1])
+    a = search.quasi_random_search(lambda p, b: p["x"], space, 8, 5, method="sobol")
+    assert [t.params for t in a] == [t.params for t in search.quasi_random_search(
+        lambda p, b: p["x"], space, 8, 5, method="sobol")]
