@@ -12,7 +12,7 @@ In a notebook's markdown cell (MyST)::
 The source is read from ``lib`` when the book is built (``importlib`` and ``inspect``),
 so the page always shows the code that the chapter's cells ran, never a copy that can
 drift. It is rendered as a highlighted Python block captioned with its file and name
-("lib/optim.py — SGD"). Docstrings are cut to their first line by default
+("lib/optim.py — SGD"). Docstrings are cut to their summary (first paragraph) by default
 (``:docstring: first``); ``full`` keeps them, ``none`` drops them. An object that does not
 exist is a build warning (an error under ``-W``).
 """
@@ -57,7 +57,7 @@ def resolve(target: str) -> object:
 
 
 def shorten_docstrings(code: str, mode: str) -> str:
-    """Keep every docstring of ``code`` in full, cut it to its first line, or drop it."""
+    """Keep every docstring of ``code`` in full, cut it to its summary (first paragraph), or drop it."""
     if mode == "full":
         return code
     tree = ast.parse(code)
@@ -70,12 +70,17 @@ def shorten_docstrings(code: str, mode: str) -> str:
                     and isinstance(first.value.value, str)):
                 spans.append((first.lineno, first.end_lineno, first.col_offset, first.value.value))
     for start, end, col, text in sorted(spans, reverse=True):
-        summary = text.strip().splitlines()[0].strip() if text.strip() else ""
+        # the summary is the first paragraph, wrapped as in the source (lib is at 88 columns)
+        summary = inspect.cleandoc(text).split("\n\n")[0].strip().splitlines() if text.strip() else []
         if mode == "none" or not summary:
             replacement = []
         else:
-            quote = "'''" if '"""' in summary else '"""'
-            replacement = [" " * col + quote + summary + quote]
+            quote = "'''" if any('"""' in s for s in summary) else '"""'
+            replacement = [" " * col + (quote if k == 0 else "") + s.strip() for k, s in enumerate(summary)]
+            if len(replacement[-1]) + len(quote) <= 88:
+                replacement[-1] += quote
+            else:
+                replacement.append(" " * col + quote)
         lines[start - 1:end] = replacement
     return "\n".join(lines) + "\n"
 

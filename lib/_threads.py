@@ -1,5 +1,5 @@
-"""BLAS threading. The book's matrices are small (at most a few hundred columns), and for
-them a multi-threaded BLAS is slower than one thread — dramatically so when other
+"""BLAS threading. The book's matrices are small (at most a few hundred columns), and
+for them a multi-threaded BLAS is slower than one thread — dramatically so when other
 processes share the cores (measured: 30 digits epochs of a 64-400-10 MLP take 0.4 s on
 one thread and 24 s on two threads of a loaded two-core machine). One thread also makes
 every matrix product reduce in the same order on every run."""

@@ -8,15 +8,18 @@ gradient after one backward pass? This module answers them for any
 Typical use::
 
     rng = np.random.default_rng(0)
-    net = dense_stack(100, 100, depth=5, activation="tanh", init="glorot_normal", rng=rng)
-    acts = activations(net, rng.standard_normal((1000, 100)))   # {"1.Tanh": array, ...}
-    stats = layer_stats(acts)                                    # {"1.Tanh": LayerStats(...), ...}
-    norms = weight_grad_norms(net_with_head, SoftmaxCrossEntropy(), X, y)  # {"0.W": float, ...}
+    net = dense_stack(100, 100, depth=5, activation="tanh", init="glorot_normal",
+                      rng=rng)
+    acts = activations(net, rng.standard_normal((1000, 100)))  # {"1.Tanh": array, ...}
+    stats = layer_stats(acts)                  # {"1.Tanh": LayerStats(...), ...}
+    norms = weight_grad_norms(net_with_head, SoftmaxCrossEntropy(), X, y)
+    # norms: {"0.W": float, ...}
 
 ``variance_propagation`` predicts the per-layer pre-activation variance of an infinitely
 wide stack ({eq}`eq-init-variance`), to compare with what ``layer_stats`` measures.
-``dense_stack(..., batch_norm=True)`` inserts a :class:`lib.layers.BatchNorm` between each
-Dense layer and its activation, so the same calls compare stacks with and without it.
+``dense_stack(..., batch_norm=True)`` inserts a :class:`lib.layers.BatchNorm` between
+each Dense layer and its activation, so the same calls compare stacks with and without
+it.
 """
 
 from __future__ import annotations
@@ -37,14 +40,31 @@ from ._checks import (
     check_samples,
     check_size,
 )
-from .layers import ELU, SELU, BatchNorm, Dense, Layer, LeakyReLU, ReLU, Residual, Sigmoid, Tanh
+from .layers import (
+    ELU,
+    SELU,
+    BatchNorm,
+    Dense,
+    Layer,
+    LeakyReLU,
+    ReLU,
+    Residual,
+    Sigmoid,
+    Tanh,
+)
 from .losses import Loss
 from .model import Sequential
 
 ACTIVATIONS: dict[str, type[Layer]] = {
-    "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU, "selu": SELU,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "elu": ELU,
+    "selu": SELU,
 }
-"""Activation layers by the names :func:`dense_stack` and :func:`variance_propagation` accept."""
+"""Activation layers by the names :func:`dense_stack` and
+:func:`variance_propagation` accept."""
 
 ACTIVATION_LAYERS: tuple[type[Layer], ...] = (Sigmoid, Tanh, ReLU, LeakyReLU, ELU)
 """Layer classes :func:`activations` collects (SELU is a subclass of ELU)."""
@@ -62,29 +82,44 @@ _PHI = {
 
 def _check_activation(activation: str, names) -> str:
     if activation not in names:
-        raise ValueError(f"activation must be one of {sorted(names)}, got {activation!r}")
+        raise ValueError(
+            f"activation must be one of {sorted(names)}, got {activation!r}"
+        )
     return activation
 
 
 def _fixed_std(std: float) -> _init.Initializer:
     """``lib.init.normal`` with σ fixed to ``std``, named for the layer's repr."""
+
     def f(fan_in: int, fan_out: int, rng: np.random.Generator | int) -> np.ndarray:
         return _init.normal(fan_in, fan_out, rng, std=std)
+
     f.__name__ = f"normal(std={std:g})"
     return f
 
 
-def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | _init.Initializer | float,
-                rng: np.random.Generator | int, *, n_out: int | None = None,
-                batch_norm: bool = False, dtype: type = np.float64) -> Sequential:
-    """A stack of ``depth`` blocks Dense(width) → [BatchNorm] → activation, optionally with a linear head.
+def dense_stack(
+    n_in: int,
+    width: int,
+    depth: int,
+    activation: str,
+    init: str | _init.Initializer | float,
+    rng: np.random.Generator | int,
+    *,
+    n_out: int | None = None,
+    batch_norm: bool = False,
+    dtype: type = np.float64,
+) -> Sequential:
+    """A stack of ``depth`` blocks Dense(width) → [BatchNorm] → activation, optionally
+    with a linear head.
 
-    - ``activation``: a key of :data:`ACTIVATIONS` (``"sigmoid"``, ``"tanh"``, ``"relu"``,
-      ``"leaky_relu"``, ``"elu"``, ``"selu"``).
-    - ``init``: the name of a :mod:`lib.init` function, an initialiser callable, or a float
-      σ meaning ``lib.init.normal`` with ``std=σ`` (the "std 1" and "std 0.01" baselines).
-    - ``n_out``: if given, a final ``Dense(width, n_out)`` (same ``init``) without activation,
-      producing logits for :class:`lib.losses.SoftmaxCrossEntropy`.
+    - ``activation``: a key of :data:`ACTIVATIONS` (``"sigmoid"``, ``"tanh"``,
+      ``"relu"``, ``"leaky_relu"``, ``"elu"``, ``"selu"``).
+    - ``init``: the name of a :mod:`lib.init` function, an initialiser callable, or a
+      float σ meaning ``lib.init.normal`` with ``std=σ`` (the "std 1" and "std 0.01"
+      baselines).
+    - ``n_out``: if given, a final ``Dense(width, n_out)`` (same ``init``) without
+      activation, producing logits for :class:`lib.losses.SoftmaxCrossEntropy`.
     - ``batch_norm``: insert ``BatchNorm(width)`` after every hidden Dense layer.
     - ``dtype``: of every parameter (``np.float32`` for fast experiments).
 
@@ -111,8 +146,13 @@ def dense_stack(n_in: int, width: int, depth: int, activation: str, init: str | 
     return Sequential(layers)
 
 
-def layer_outputs(model: Sequential, x: np.ndarray, *, training: bool = False,
-                  kinds: tuple[type[Layer], ...] | None = None) -> dict[str, np.ndarray]:
+def layer_outputs(
+    model: Sequential,
+    x: np.ndarray,
+    *,
+    training: bool = False,
+    kinds: tuple[type[Layer], ...] | None = None,
+) -> dict[str, np.ndarray]:
     """Run ``x`` through ``model`` once and return each layer's output, in order.
 
     Keys are ``"<layer index>.<class name>"`` (``"1.Tanh"``, ``"2.Dense"``); ``kinds``
@@ -120,7 +160,9 @@ def layer_outputs(model: Sequential, x: np.ndarray, *, training: bool = False,
     ``training=True`` the layers run in training mode (batch statistics in BatchNorm).
     """
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a lib.model.Sequential, got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a lib.model.Sequential, got {type(model).__name__}"
+        )
     x = check_array("x", x, ndim=2)
     out: dict[str, np.ndarray] = {}
     for i, layer in enumerate(model.layers):
@@ -130,8 +172,12 @@ def layer_outputs(model: Sequential, x: np.ndarray, *, training: bool = False,
     return out
 
 
-def activations(model: Sequential, x: np.ndarray, *, training: bool = False) -> dict[str, np.ndarray]:
-    """The outputs of the activation layers of ``model`` on input ``x`` (see :func:`layer_outputs`)."""
+def activations(
+    model: Sequential, x: np.ndarray, *, training: bool = False
+) -> dict[str, np.ndarray]:
+    """The outputs of the activation layers of ``model`` on input ``x`` (see
+    :func:`layer_outputs`).
+    """
     return layer_outputs(model, x, training=training, kinds=ACTIVATION_LAYERS)
 
 
@@ -149,21 +195,37 @@ class LayerStats(NamedTuple):
 
 
 def layer_stats(outputs: Mapping[str, np.ndarray]) -> dict[str, LayerStats]:
-    """Mean, standard deviation, zero fraction and dead-unit fraction of each array in ``outputs``."""
+    """Mean, standard deviation, zero fraction and dead-unit fraction of each array
+    in ``outputs``.
+    """
     stats = {}
     for name, a in outputs.items():
         a = check_array(f"outputs[{name!r}]", a, ndim=2)
         if a.size == 0:
-            raise ValueError(f"outputs[{name!r}] is empty (shape {a.shape}); statistics need at least one value")
+            raise ValueError(
+                f"outputs[{name!r}] is empty (shape {a.shape}); statistics need at "
+                "least one value"
+            )
         zero = a == 0
-        stats[name] = LayerStats(float(a.mean()), float(a.std()), float(zero.mean()),
-                                 float(zero.all(axis=0).mean()))
+        stats[name] = LayerStats(
+            float(a.mean()),
+            float(a.std()),
+            float(zero.mean()),
+            float(zero.all(axis=0).mean()),
+        )
     return stats
 
 
-def weight_grad_norms(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarray, *,
-                      training: bool = False) -> dict[str, float]:
-    """Frobenius norm ‖∂L/∂W‖ of every weight matrix after one forward and backward pass on (x, y).
+def weight_grad_norms(
+    model: Sequential,
+    loss: Loss,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    training: bool = False,
+) -> dict[str, float]:
+    """Frobenius norm ‖∂L/∂W‖ of every weight matrix after one forward and backward pass
+    on (x, y).
 
     Returns ``{"0.W": ‖∂L/∂W₀‖, "2.W": …}`` in layer order (first layer first). The
     gradients are those of {eq}`eq-dense-backward`, ∂L/∂W = xᵀδ; the call overwrites
@@ -178,10 +240,12 @@ def weight_grad_norms(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarra
 
 
 def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
-    """E[f(z)] for z ~ N(0, q), by Simpson's rule on [−10√q, 10√q] with a grid point at z = 0.
+    """E[f(z)] for z ~ N(0, q), by Simpson's rule on [−10√q, 10√q] with a grid point at
+    z = 0.
 
-    Putting a grid point at 0 keeps the kinks of ReLU-like activations on a panel boundary,
-    so the rule stays accurate to about 1e-10 for them. ``f`` must be vectorised.
+    Putting a grid point at 0 keeps the kinks of ReLU-like activations on a panel
+    boundary, so the rule stays accurate to about 1e-10 for them. ``f`` must be
+    vectorised.
     """
     if not callable(f):
         raise TypeError(f"f must be a vectorised function of z, got {f!r}")
@@ -195,21 +259,25 @@ def gaussian_expectation(f, q: float = 1.0, *, n_grid: int = 4000) -> float:
     return float(w @ f(np.sqrt(q) * u))
 
 
-def variance_propagation(depth: int, activation: str, gain: float, *, q0: float = 1.0) -> np.ndarray:
-    """Predicted pre-activation variances q_1 … q_depth of a deep stack at initialisation.
+def variance_propagation(
+    depth: int, activation: str, gain: float, *, q0: float = 1.0
+) -> np.ndarray:
+    """Predicted pre-activation variances q_1 … q_depth of a deep stack at
+    initialisation.
 
-    Implements {eq}`eq-init-variance` iterated as {eq}`eq-init-variance-map`: with independent
-    zero-mean weights of variance
-    Var W = gain / fan_in and pre-activations z ~ N(0, q),
+    Implements {eq}`eq-init-variance` iterated as {eq}`eq-init-variance-map`: with
+    independent zero-mean weights of variance Var W = gain / fan_in and pre-activations
+    z ~ N(0, q),
 
         q_l = n · Var W · E[φ(z_{l−1})²] = gain · E_{z~N(0, q_{l−1})}[φ(z)²],
 
-    and the first layer sees inputs of second moment ``q0`` (q_1 = gain · q0). The Gaussian
-    expectation is computed by :func:`gaussian_expectation`. ``activation`` is ``"linear"``
-    or a key of :data:`ACTIVATIONS`. ``gain`` is n·Var W, the *square* of the standard-deviation
-    gain g of :func:`lib.init.calculate_gain` (He: gain 2 = (√2)²). For ReLU,
-    E[φ(z)²] = q/2, so gain 2 keeps q constant; for ``"linear"`` gain 1 does. The prediction
-    is exact for infinitely wide layers; finite widths add fluctuations of relative size about 1/√width per layer.
+    and the first layer sees inputs of second moment ``q0`` (q_1 = gain · q0). The
+    Gaussian expectation is computed by :func:`gaussian_expectation`. ``activation`` is
+    ``"linear"`` or a key of :data:`ACTIVATIONS`. ``gain`` is n·Var W, the *square* of
+    the standard-deviation gain g of :func:`lib.init.calculate_gain` (He: gain 2 =
+    (√2)²). For ReLU, E[φ(z)²] = q/2, so gain 2 keeps q constant; for ``"linear"`` gain
+    1 does. The prediction is exact for infinitely wide layers; finite widths add
+    fluctuations of relative size about 1/√width per layer.
     """
     depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     _check_activation(activation, _PHI)
@@ -223,10 +291,18 @@ def variance_propagation(depth: int, activation: str, gain: float, *, q0: float 
     return q
 
 
-def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator | int, *,
-                   branch_scale: float = 1.0, n_out: int | None = None,
-                   dtype: type = np.float64) -> Sequential:
-    """Dense(n_in, width) → ReLU, then ``depth`` residual blocks h ← h + α·f(h), optionally a linear head.
+def residual_stack(
+    n_in: int,
+    width: int,
+    depth: int,
+    rng: np.random.Generator | int,
+    *,
+    branch_scale: float = 1.0,
+    n_out: int | None = None,
+    dtype: type = np.float64,
+) -> Sequential:
+    """Dense(n_in, width) → ReLU, then ``depth`` residual blocks h ← h + α·f(h),
+    optionally a linear head.
 
     Implements {eq}`eq-residual-branch`: each block is ``Residual(Dense, ReLU, Dense)``,
     f(h) = ReLU(h W₁ + b₁) W₂ + b₂ with W₁ He normal (Var 2/width, the ReLU layer's
@@ -245,21 +321,34 @@ def residual_stack(n_in: int, width: int, depth: int, rng: np.random.Generator |
     width = check_size("width", width, limit=10**4)
     depth = check_size("depth", depth, limit=MAX_DEPTH, what="layers")
     rng = check_rng("rng", rng)
-    if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
-            or not np.isfinite(branch_scale) or branch_scale < 0:
-        raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
+    if (
+        isinstance(branch_scale, bool)
+        or not isinstance(branch_scale, int | float)
+        or not np.isfinite(branch_scale)
+        or branch_scale < 0
+    ):
+        raise ValueError(
+            f"branch_scale must be a finite number >= 0, got {branch_scale!r}"
+        )
     layers: list[Layer] = [Dense(n_in, width, "he_normal", rng, dtype=dtype), ReLU()]
     for _ in range(depth):
         last = Dense(width, width, "lecun_normal", rng, dtype=dtype)
         last.params["W"] *= branch_scale
-        layers.append(Residual(Dense(width, width, "he_normal", rng, dtype=dtype), ReLU(), last))
+        layers.append(
+            Residual(Dense(width, width, "he_normal", rng, dtype=dtype), ReLU(), last)
+        )
     if n_out is not None:
-        layers.append(Dense(width, check_int("n_out", n_out), "lecun_normal", rng, dtype=dtype))
+        layers.append(
+            Dense(width, check_int("n_out", n_out), "lecun_normal", rng, dtype=dtype)
+        )
     return Sequential(layers)
 
 
-def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np.ndarray:
-    """Predicted second moment q_0 … q_depth of the blocks of :func:`residual_stack` at initialisation.
+def residual_variance(
+    depth: int, branch_scale: float, *, q0: float = 1.0
+) -> np.ndarray:
+    """Predicted second moment q_0 … q_depth of the blocks of :func:`residual_stack` at
+    initialisation.
 
     Implements {eq}`eq-residual-variance`: the branch's output α·f(h) has second moment
     α²·q (He-normal W₁ keeps E[ReLU(z)²] = q, LeCun-normal W₂ keeps it through the
@@ -270,9 +359,15 @@ def residual_variance(depth: int, branch_scale: float, *, q0: float = 1.0) -> np
     """
     depth = check_size("depth", depth, minimum=0, limit=MAX_DEPTH, what="layers")
     q0 = check_positive("q0", q0)
-    if isinstance(branch_scale, bool) or not isinstance(branch_scale, int | float) \
-            or not np.isfinite(branch_scale) or branch_scale < 0:
-        raise ValueError(f"branch_scale must be a finite number >= 0, got {branch_scale!r}")
+    if (
+        isinstance(branch_scale, bool)
+        or not isinstance(branch_scale, int | float)
+        or not np.isfinite(branch_scale)
+        or branch_scale < 0
+    ):
+        raise ValueError(
+            f"branch_scale must be a finite number >= 0, got {branch_scale!r}"
+        )
     return q0 * (1.0 + float(branch_scale) ** 2) ** np.arange(depth + 1)
 
 
@@ -287,14 +382,21 @@ def variance_map(q: float, activation: str, gain: float) -> float:
     return gain * gaussian_expectation(lambda z: phi(z) ** 2, q)
 
 
-def variance_fixed_point(activation: str, gain: float, *, q0: float = 1.0, tol: float = 1e-12,
-                         max_iter: int = 10_000) -> float:
-    """The variance q* = gain · E_{z~N(0, q*)}[φ(z)²] a deep stack settles at, by iterating the map.
+def variance_fixed_point(
+    activation: str,
+    gain: float,
+    *,
+    q0: float = 1.0,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+) -> float:
+    """The variance q* = gain · E_{z~N(0, q*)}[φ(z)²] a deep stack settles at, by
+    iterating the map.
 
     Implements {eq}`eq-init-fixed-point`. Starting from ``q0`` the recursion of
-    :func:`variance_map` is iterated until successive values differ by less than
-    ``tol`` (relative); the limit is the *stable* fixed point reached from ``q0``. For tanh
-    with gain ≤ 1 it is 0 (reached slowly, like 1/l for gain 1), for gain > 1 a unique
+    :func:`variance_map` is iterated until successive values differ by less than ``tol``
+    (relative); the limit is the *stable* fixed point reached from ``q0``. For tanh with
+    gain ≤ 1 it is 0 (reached slowly, like 1/l for gain 1), for gain > 1 a unique
     positive q*. At tanh's gain 1 the approach to 0 is too slow (q_l shrinks like 1/l)
     and the call raises ValueError, as it does whenever ``max_iter`` iterations do not
     converge. For ReLU with gain 2 the map is the identity and q0 is returned at once.
@@ -309,5 +411,7 @@ def variance_fixed_point(activation: str, gain: float, *, q0: float = 1.0, tol: 
         if q_next < 1e-300:
             return 0.0
         q = q_next
-    raise ValueError(f"the variance map of {activation!r} with gain {gain!r} did not converge in "
-                     f"{max_iter} iterations from q0={q0!r} (last q = {q:.6g})")
+    raise ValueError(
+        f"the variance map of {activation!r} with gain {gain!r} did not converge in "
+        f"{max_iter} iterations from q0={q0!r} (last q = {q:.6g})"
+    )

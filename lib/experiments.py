@@ -6,16 +6,17 @@ Every comparison of training methods in the book follows the evidence standard:
    for every method) are each trained on the same *tuning seeds* and scored on the
    validation set;
 2. the setting with the best mean validation score is chosen;
-3. the chosen setting is re-trained on fresh *test seeds* (disjoint from the tuning seeds)
-   and reported on the test set, as a mean with its 95 % interval ({eq}`eq-mean-ci`);
+3. the chosen setting is re-trained on fresh *test seeds* (disjoint from the tuning
+   seeds) and reported on the test set, as a mean with its 95 % interval
+   ({eq}`eq-mean-ci`);
 4. two methods are compared by their paired differences over the same test seeds
    ({eq}`eq-paired-ci`, :func:`lib.stats.compare`).
 
-A seed fixes both the initial weights and the mini-batch order of one run: a run function
-``run(setting, seed) -> dict`` draws everything random from ``np.random.default_rng(seed)``
-and returns its metrics (``val_loss``, ``val_acc``, ``test_loss``, ``test_acc``, …).
-Runs are independent, so they are spread over worker processes (``n_jobs``) with results
-identical for any number of workers.
+A seed fixes both the initial weights and the mini-batch order of one run: a run
+function ``run(setting, seed) -> dict`` draws everything random from
+``np.random.default_rng(seed)`` and returns its metrics (``val_loss``, ``val_acc``,
+``test_loss``, ``test_acc``, …). Runs are independent, so they are spread over worker
+processes (``n_jobs``) with results identical for any number of workers.
 """
 
 from __future__ import annotations
@@ -36,10 +37,19 @@ def grid(**axes: Sequence) -> list[dict]:
     """Every combination of the given axes, in order: ``grid(lr=[0.1, 1], beta=[0.9])``
     → ``[{"lr": 0.1, "beta": 0.9}, {"lr": 1, "beta": 0.9}]``."""
     for name, values in axes.items():
-        if isinstance(values, str) or not isinstance(values, Sequence) or len(values) == 0:
-            raise ValueError(f"grid axis {name!r} must be a non-empty list of values, got {values!r}")
+        if (
+            isinstance(values, str)
+            or not isinstance(values, Sequence)
+            or len(values) == 0
+        ):
+            raise ValueError(
+                f"grid axis {name!r} must be a non-empty list of values, got {values!r}"
+            )
     names = list(axes)
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes.values())]
+    return [
+        dict(zip(names, combo, strict=True))
+        for combo in itertools.product(*axes.values())
+    ]
 
 
 def _seeds(name: str, seeds: Sequence[int]) -> list[int]:
@@ -54,13 +64,18 @@ def _seeds(name: str, seeds: Sequence[int]) -> list[int]:
 
 
 def _map(run: Run, jobs: list[tuple[dict, int]], n_jobs: int | None) -> list[dict]:
-    return parallel.run(_call, [(run, setting, seed) for setting, seed in jobs], n_jobs=n_jobs)
+    return parallel.run(
+        _call, [(run, setting, seed) for setting, seed in jobs], n_jobs=n_jobs
+    )
 
 
 def _call(run: Run, setting: dict, seed: int) -> dict:
     out = run(dict(setting), int(seed))
     if not isinstance(out, Mapping):
-        raise TypeError(f"run(setting, seed) must return a dict of metrics, got {type(out).__name__}")
+        raise TypeError(
+            "run(setting, seed) must return a dict of metrics, got "
+            f"{type(out).__name__}"
+        )
     return {k: float(v) for k, v in out.items()}
 
 
@@ -72,7 +87,8 @@ class MethodResult:
     candidates: list[dict]
     tuning: list[list[dict]]  # tuning[i][j]: metrics of candidate i on tuning seed j
     chosen: dict
-    test: list[dict] = field(default_factory=list)  # metrics of the chosen setting per test seed
+    # metrics of the chosen setting per test seed
+    test: list[dict] = field(default_factory=list)
 
     def tuning_scores(self, metric: str) -> np.ndarray:
         """Mean validation ``metric`` of every candidate over the tuning seeds."""
@@ -102,60 +118,103 @@ class Study:
         return self.methods[name]
 
     def compare(self, a: str, b: str, metric: str, **kwargs) -> stats.Comparison:
-        """Paired comparison of methods ``a`` and ``b`` on ``metric`` over the test seeds."""
-        return stats.compare(self[a].values(metric), self[b].values(metric), (a, b), **kwargs)
+        """Paired comparison of methods ``a`` and ``b`` on ``metric`` over the test
+        seeds.
+        """
+        return stats.compare(
+            self[a].values(metric), self[b].values(metric), (a, b), **kwargs
+        )
 
     def rows(self, metrics: Sequence[str], scale: float = 1.0) -> list[list]:
-        """One row per method: name, chosen setting, then mean, low, high of each metric."""
+        """One row per method: name, chosen setting, then mean, low, high of each
+        metric.
+        """
         out = []
         for name, m in self.methods.items():
-            row: list = [name, ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                                         for k, v in m.chosen.items())]
+            row: list = [
+                name,
+                ", ".join(
+                    f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in m.chosen.items()
+                ),
+            ]
             for metric in metrics:
                 row.extend(m.ci(metric, scale))
             out.append(row)
         return out
 
 
-def tune_and_test(run: Run, methods: Mapping[str, Sequence[dict]], *, tune_seeds: Sequence[int],
-                  test_seeds: Sequence[int], select: str = "val_loss", minimize: bool | None = None,
-                  n_jobs: int | None = None, equal_budget: bool = True) -> Study:
-    """Tune every method on validation with the same budget, then re-run the choice on test seeds.
+def tune_and_test(
+    run: Run,
+    methods: Mapping[str, Sequence[dict]],
+    *,
+    tune_seeds: Sequence[int],
+    test_seeds: Sequence[int],
+    select: str = "val_loss",
+    minimize: bool | None = None,
+    n_jobs: int | None = None,
+    equal_budget: bool = True,
+) -> Study:
+    """Tune every method on validation with the same budget, then re-run the choice on
+    test seeds.
 
     ``methods`` maps a method's name to its candidate settings (dicts passed to ``run``,
-    e.g. from :func:`grid`); ``run(setting, seed)`` trains once and returns metrics. Each
-    candidate runs on every tuning seed; the candidate with the best mean ``select``
-    (lowest if ``minimize``) is re-run on every test seed. ``minimize=None`` reads the
-    direction off the metric's name: a name with "loss" or "error" is minimised, one with
-    "acc" maximised; any other name needs ``minimize`` given explicitly. With ``equal_budget`` (the
-    evidence standard) every method must have the same number of candidates. A
-    candidate whose ``select`` is NaN on any seed (a diverged run) is never chosen.
+    e.g. from :func:`grid`); ``run(setting, seed)`` trains once and returns metrics.
+    Each candidate runs on every tuning seed; the candidate with the best mean
+    ``select`` (lowest if ``minimize``) is re-run on every test seed. ``minimize=None``
+    reads the direction off the metric's name: a name with "loss" or "error" is
+    minimised, one with "acc" maximised; any other name needs ``minimize`` given
+    explicitly. With ``equal_budget`` (the evidence standard) every method must have the
+    same number of candidates. A candidate whose ``select`` is NaN on any seed (a
+    diverged run) is never chosen.
     """
     if not methods:
         raise ValueError("methods must name at least one method, got none")
     minimize = _direction(select, minimize)
-    tune_seeds, test_seeds = _seeds("tune_seeds", tune_seeds), _seeds("test_seeds", test_seeds)
+    tune_seeds, test_seeds = (
+        _seeds("tune_seeds", tune_seeds),
+        _seeds("test_seeds", test_seeds),
+    )
     if set(tune_seeds) & set(test_seeds):
-        raise ValueError(f"test_seeds must be fresh: {sorted(set(tune_seeds) & set(test_seeds))} "
-                         "are also tuning seeds")
+        raise ValueError(
+            f"test_seeds must be fresh: {sorted(set(tune_seeds) & set(test_seeds))} "
+            "are also tuning seeds"
+        )
     sizes = {name: len(c) for name, c in methods.items()}
     if any(n == 0 for n in sizes.values()):
-        raise ValueError(f"every method needs at least one candidate setting, got {sizes}")
+        raise ValueError(
+            f"every method needs at least one candidate setting, got {sizes}"
+        )
     if equal_budget and len(set(sizes.values())) > 1:
-        raise ValueError(f"methods must get equal tuning budgets (candidates per method), got {sizes}; "
-                         "pass equal_budget=False to compare them anyway")
-    jobs = [(dict(c), s) for cands in methods.values() for c in cands for s in tune_seeds]
+        raise ValueError(
+            "methods must get equal tuning budgets (candidates per method), got "
+            f"{sizes}; "
+            "pass equal_budget=False to compare them anyway"
+        )
+    jobs = [
+        (dict(c), s) for cands in methods.values() for c in cands for s in tune_seeds
+    ]
     done = iter(_map(run, jobs, n_jobs))
     results: dict[str, MethodResult] = {}
     for name, cands in methods.items():
         tuning = [[next(done) for _ in tune_seeds] for _ in cands]
-        scores = np.array([np.mean([r[select] for r in runs]) if all(select in r for r in runs)
-                           else np.nan for runs in tuning])
+        scores = np.array(
+            [
+                np.mean([r[select] for r in runs])
+                if all(select in r for r in runs)
+                else np.nan
+                for runs in tuning
+            ]
+        )
         if np.all(np.isnan(scores)):
-            raise ValueError(f"every candidate of method {name!r} has a NaN or missing {select!r} "
-                             "(diverged runs, or run() does not return it)")
+            raise ValueError(
+                f"every candidate of method {name!r} has a NaN or missing {select!r} "
+                "(diverged runs, or run() does not return it)"
+            )
         best = int(np.nanargmin(scores) if minimize else np.nanargmax(scores))
-        results[name] = MethodResult(name, [dict(c) for c in cands], tuning, dict(cands[best]))
+        results[name] = MethodResult(
+            name, [dict(c) for c in cands], tuning, dict(cands[best])
+        )
     test_jobs = [(results[name].chosen, s) for name in methods for s in test_seeds]
     done = iter(_map(run, test_jobs, n_jobs))
     for name in methods:
@@ -174,13 +233,22 @@ def _direction(select: str, minimize: bool | None) -> bool:
         return True
     if "acc" in name:
         return False
-    raise ValueError(f"select={select!r} does not say whether lower or higher is better; "
-                     "pass minimize=True or minimize=False")
+    raise ValueError(
+        f"select={select!r} does not say whether lower or higher is better; "
+        "pass minimize=True or minimize=False"
+    )
 
 
-def repeat(run: Run, settings: Mapping[str, dict], seeds: Sequence[int], *,
-           n_jobs: int | None = None) -> dict[str, list[dict]]:
-    """Run each named setting on every seed (no tuning): ``{name: [metrics per seed]}``."""
+def repeat(
+    run: Run,
+    settings: Mapping[str, dict],
+    seeds: Sequence[int],
+    *,
+    n_jobs: int | None = None,
+) -> dict[str, list[dict]]:
+    """Run each named setting on every seed (no tuning):
+    ``{name: [metrics per seed]}``.
+    """
     seeds = _seeds("seeds", seeds)
     jobs = [(dict(s), seed) for s in settings.values() for seed in seeds]
     done = iter(_map(run, jobs, n_jobs))

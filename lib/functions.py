@@ -1,10 +1,11 @@
 """Two-dimensional objectives with analytic gradients, for pictures of optimizers.
 
-Each function takes points ``p`` with the coordinates on the last axis (shape ``(..., 2)``)
-and returns values of shape ``p.shape[:-1]``, so a whole contour grid evaluates in one
-call: ``f(np.stack([X, Y], axis=-1))``. ``grad(p)`` has the shape of ``p``. ``minima``
-is an array of shape ``(k, 2)`` of the global (for Saddle: all) minimisers; ``bounds``
-and ``start`` give the window and the starting point the chapter's figures use.
+Each function takes points ``p`` with the coordinates on the last axis (shape
+``(..., 2)``) and returns values of shape ``p.shape[:-1]``, so a whole contour grid
+evaluates in one call: ``f(np.stack([X, Y], axis=-1))``. ``grad(p)`` has the shape of
+``p``. ``minima`` is an array of shape ``(k, 2)`` of the global (for Saddle: all)
+minimisers; ``bounds`` and ``start`` give the window and the starting point the
+chapter's figures use.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ def _points(p: object) -> tuple[np.ndarray, np.ndarray]:
     except (TypeError, ValueError):
         raise TypeError(f"p must be numbers of shape (..., 2), got {p!r}") from None
     if arr.ndim == 0 or arr.shape[-1] != 2:
-        raise ValueError(f"p must have shape (..., 2) (x and y on the last axis), got shape {arr.shape}")
+        raise ValueError(
+            "p must have shape (..., 2) (x and y on the last axis), got shape "
+            f"{arr.shape}"
+        )
     return arr[..., 0], arr[..., 1]
 
 
 class Function2D:
-    """Base class of the 2-D objectives: subclasses define ``value(x, y)`` and ``gradient(x, y)``."""
+    """Base class of the 2-D objectives: subclasses define ``value(x, y)`` and
+    ``gradient(x, y)``.
+    """
 
     minima: np.ndarray
     bounds: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-2.0, 2.0))
@@ -49,7 +55,9 @@ class Function2D:
         raise NotImplementedError
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(X, Y, Z) on an ``n × n`` grid over ``bounds``, evaluated in one vectorised call."""
+        """(X, Y, Z) on an ``n × n`` grid over ``bounds``, evaluated in one
+        vectorised call.
+        """
         n = check_size("n", n, minimum=2, limit=10_000, what="points per axis")
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
@@ -89,7 +97,9 @@ class Quadratic(Function2D):
 
 
 class Rosenbrock(Function2D):
-    """f(x, y) = (a − x)² + b (y − x²)², minimum at (a, a²): a long, curved, nearly flat valley."""
+    """f(x, y) = (a − x)² + b (y − x²)², minimum at (a, a²): a long, curved, nearly
+    flat valley.
+    """
 
     log_levels = True
 
@@ -112,7 +122,9 @@ class Rosenbrock(Function2D):
 
 
 class Beale(Function2D):
-    """f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)², minimum 0 at (3, 0.5)."""
+    """f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)², minimum 0
+    at (3, 0.5).
+    """
 
     log_levels = True
     _c = (1.5, 2.25, 2.625)
@@ -138,9 +150,9 @@ class Beale(Function2D):
 class Saddle(Function2D):
     """f(x, y) = x² − y² + y⁴/4: a saddle point at the origin, minima −1 at (0, ±√2).
 
-    Near the origin the surface is the classic saddle x² − y²; the quartic term bounds it
-    below, so an optimizer that escapes the saddle has somewhere to go. ``saddles`` lists
-    the saddle point.
+    Near the origin the surface is the classic saddle x² − y²; the quartic term bounds
+    it below, so an optimizer that escapes the saddle has somewhere to go. ``saddles``
+    lists the saddle point.
     """
 
     def __init__(self) -> None:
@@ -162,12 +174,14 @@ class Himmelblau(Function2D):
     log_levels = True
 
     def __init__(self) -> None:
-        self.minima = np.array([
-            [3.0, 2.0],
-            [-2.805118086952745, 3.131312518250573],
-            [-3.779310253377747, -3.283185991286170],
-            [3.584428340330492, -1.848126526964404],
-        ])
+        self.minima = np.array(
+            [
+                [3.0, 2.0],
+                [-2.805118086952745, 3.131312518250573],
+                [-3.779310253377747, -3.283185991286170],
+                [3.584428340330492, -1.848126526964404],
+            ]
+        )
         self.bounds = ((-5.0, 5.0), (-5.0, 5.0))
         self.start = (-0.5, -0.5)
 
@@ -183,26 +197,41 @@ MAX_STEPS = 1_000_000
 """Largest number of steps :func:`trajectory` runs (some seconds of optimizer steps)."""
 
 
-def trajectory(fn: Function2D, optimizer: Optimizer, start: object | None = None, steps: int = 100, *,
-               escape: float = 1e6) -> np.ndarray:
-    """Run ``optimizer`` on ``fn`` from ``start`` and return the visited points, shape (≤ steps + 1, 2).
+def trajectory(
+    fn: Function2D,
+    optimizer: Optimizer,
+    start: object | None = None,
+    steps: int = 100,
+    *,
+    escape: float = 1e6,
+) -> np.ndarray:
+    """Run ``optimizer`` on ``fn`` from ``start`` and return the visited points, shape
+    (≤ steps + 1, 2).
 
     The optimizer is ``reset()`` first. The run stops early, keeping the points so far,
     if an iterate leaves the ball of radius ``escape`` (a diverging learning rate).
     """
     if not isinstance(fn, Function2D):
-        raise TypeError(f"fn must be a lib.functions.Function2D, got {type(fn).__name__}")
+        raise TypeError(
+            f"fn must be a lib.functions.Function2D, got {type(fn).__name__}"
+        )
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a lib.optim.Optimizer, got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be a lib.optim.Optimizer, got {type(optimizer).__name__}"
+        )
     steps = check_int("steps", steps, minimum=0)
     if steps > MAX_STEPS:
-        raise ValueError(f"steps must be <= {MAX_STEPS} (a path of {steps} points "
-                         f"would take hours to compute), got {steps}")
+        raise ValueError(
+            f"steps must be <= {MAX_STEPS} (a path of {steps} points "
+            f"would take hours to compute), got {steps}"
+        )
     escape = check_positive("escape", escape)
     try:
         p = check_numeric("start", fn.start if start is None else start).astype(float)
     except (TypeError, ValueError):
-        raise TypeError(f"start must be a point (x, y) of two numbers, got {start!r}") from None
+        raise TypeError(
+            f"start must be a point (x, y) of two numbers, got {start!r}"
+        ) from None
     if p.shape != (2,):
         raise ValueError(f"start must be a point (x, y), got shape {p.shape}")
     if not np.all(np.isfinite(p)):

@@ -10,15 +10,20 @@ from ._checks import check_array, check_positive, check_real, check_rng, check_s
 from .layers import AlphaDropout, Dropout, Layer
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for every entry (Implements {eq}`eq-central-diff`).
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for every entry (Implements
+    {eq}`eq-central-diff`).
 
-    ``x`` is perturbed in place and restored, so ``f`` may close over it (as it does over a
-    layer's parameters). The error of the central difference is O(h²).
+    ``x`` is perturbed in place and restored, so ``f`` may close over it (as it does
+    over a layer's parameters). The error of the central difference is O(h²).
     """
     h = check_positive("h", h)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError(f"x must be a floating-point numpy array, got {type(x).__name__}")
+        raise TypeError(
+            f"x must be a floating-point numpy array, got {type(x).__name__}"
+        )
     if x.size == 0:
         raise ValueError(f"x must hold at least one entry, got shape {x.shape}")
     check_array("x", x)  # NaN or inf: every difference quotient would be NaN
@@ -37,7 +42,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 
 
 GRAD_FLOOR = 1e-4
-"""The absolute floor of the denominator used by :func:`check_layer` and :func:`check_model`.
+"""The absolute floor of the denominator used by :func:`check_layer` and
+:func:`check_model`.
 
 A central difference with h = 1e-5 on a loss of order 1 carries round-off of about
 ε·|L|/h ≈ 1e-11 per entry, so a true gradient of exactly 0 (a bias feeding batch
@@ -48,17 +54,24 @@ bias of 128 units before batch norm), while a wrong gradient of norm ≥ 1e-4 st
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, *, floor: float = 0.0) -> float:
-    """‖a − b‖ / max(‖a‖ + ‖b‖, floor), 0 when both are zero (Implements {eq}`eq-rel-error`).
+    """‖a − b‖ / max(‖a‖ + ‖b‖, floor), 0 when both are zero (Implements
+    {eq}`eq-rel-error`).
 
-    ``floor`` = 0 (the default) gives the scale-invariant relative error; a positive floor
-    turns it into an absolute error for gradients smaller than the floor, so that a true
-    gradient of 0 and its numerical estimate (round-off noise) compare as a small error.
-    NaN or inf in either array gives NaN: a broken gradient never looks accurate.
+    ``floor`` = 0 (the default) gives the scale-invariant relative error; a positive
+    floor turns it into an absolute error for gradients smaller than the floor, so that
+    a true gradient of 0 and its numerical estimate (round-off noise) compare as a small
+    error. NaN or inf in either array gives NaN: a broken gradient never looks accurate.
     """
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    if isinstance(floor, bool) or not isinstance(floor, int | float) or not 0 <= floor < np.inf:
+        raise ValueError(
+            f"a and b must have the same shape, got {a.shape} and {b.shape}"
+        )
+    if (
+        isinstance(floor, bool)
+        or not isinstance(floor, int | float)
+        or not 0 <= floor < np.inf
+    ):
         raise ValueError(f"floor must be a finite number >= 0, got {floor!r}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("nan")
@@ -67,16 +80,19 @@ def relative_error(a: np.ndarray, b: np.ndarray, *, floor: float = 0.0) -> float
 
 
 def _worst(errors: dict[str, float]) -> float:
-    """The largest error, NaN if any is NaN (Python's max would skip a NaN after the first entry)."""
+    """The largest error, NaN if any is NaN (Python's max would skip a NaN after the
+    first entry).
+    """
     return float(np.max(list(errors.values())))
 
 
 def error_order(err: float, rounding: float = 1e-6) -> str:
-    """A relative error {eq}`eq-rel-error` for printing: its value when it is large enough to
-    signal a bug, only its order of magnitude ("< 1e-09") when it is at rounding level.
+    """A relative error {eq}`eq-rel-error` for printing: its value when it is large
+    enough to signal a bug, only its order of magnitude ("< 1e-09") when it is at
+    rounding level.
 
-    The digits of a rounding-level error change with the CPU and the BLAS build; its order
-    of magnitude is what a reader (and a stored notebook output) should compare.
+    The digits of a rounding-level error change with the CPU and the BLAS build; its
+    order of magnitude is what a reader (and a stored notebook output) should compare.
     """
     err = check_real("err", err)
     rounding = check_positive("rounding", rounding)
@@ -89,8 +105,15 @@ def error_order(err: float, rounding: float = 1e-6) -> str:
     return f"< 1e{int(np.floor(np.log10(err))) + 1:03d}"
 
 
-def check_layer(layer: Layer, x: np.ndarray, *, training: bool = False, h: float = 1e-5,
-                rng: np.random.Generator | int = 0, floor: float = GRAD_FLOOR) -> float:
+def check_layer(
+    layer: Layer,
+    x: np.ndarray,
+    *,
+    training: bool = False,
+    h: float = 1e-5,
+    rng: np.random.Generator | int = 0,
+    floor: float = GRAD_FLOOR,
+) -> float:
     """Max relative error between ``layer.backward`` and numerical gradients.
 
     Uses the scalar L = Σ (forward(x) ⊙ R) with a fixed random R, so ∂L/∂out = R, and
@@ -121,14 +144,18 @@ def check_layer(layer: Layer, x: np.ndarray, *, training: bool = False, h: float
     numeric = {"x": numerical_gradient(scalar, x, h)}
     for k, p in layer.params.items():
         numeric[k] = numerical_gradient(scalar, p, h)
-    return _worst({k: relative_error(analytic[k], numeric[k], floor=floor) for k in analytic})
+    return _worst(
+        {k: relative_error(analytic[k], numeric[k], floor=floor) for k in analytic}
+    )
 
 
 def _random_forward(what: object) -> str:
-    return (f"{what!r} computes a different output on every call in training mode (a "
-            "dropout layer draws a new mask each time), so its numerical gradient is "
-            "meaningless; pass training=False, or use rate 0 or a layer with a fixed "
-            "mask")
+    return (
+        f"{what!r} computes a different output on every call in training mode (a "
+        "dropout layer draws a new mask each time), so its numerical gradient is "
+        "meaningless; pass training=False, or use rate 0 or a layer with a fixed "
+        "mask"
+    )
 
 
 def _random_layers(layers: list) -> list:
@@ -141,9 +168,18 @@ def _random_layers(layers: list) -> list:
     return found
 
 
-def check_model(model, loss, x: np.ndarray, y: np.ndarray, *, training: bool = False,
-                h: float = 1e-5, floor: float = GRAD_FLOOR) -> float:
-    """Max relative error between backpropagated and numerical ∂loss/∂θ over all parameters.
+def check_model(
+    model,
+    loss,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    training: bool = False,
+    h: float = 1e-5,
+    floor: float = GRAD_FLOOR,
+) -> float:
+    """Max relative error between backpropagated and numerical ∂loss/∂θ over all
+    parameters.
 
     Each parameter is compared by :func:`relative_error` with ``floor`` (default
     :data:`GRAD_FLOOR`), so a
@@ -163,5 +199,11 @@ def check_model(model, loss, x: np.ndarray, y: np.ndarray, *, training: bool = F
     analytic = {k: g.copy() for k, g in model.grads.items()}
     if not analytic:
         raise ValueError("model has no parameters to check")
-    return _worst({k: relative_error(analytic[k], numerical_gradient(objective, p, h), floor=floor)
-                   for k, p in model.params.items()})
+    return _worst(
+        {
+            k: relative_error(
+                analytic[k], numerical_gradient(objective, p, h), floor=floor
+            )
+            for k, p in model.params.items()
+        }
+    )

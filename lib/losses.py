@@ -18,7 +18,8 @@ from ._checks import check_numeric, check_real
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax(z)_k = z_k − log Σ_j e^{z_j}, with the log-sum-exp shift by max_j z_j.
+    """log softmax(z)_k = z_k − log Σ_j e^{z_j}, with the log-sum-exp shift by max_j
+    z_j.
 
     Implements {eq}`eq-softmax` in log form; finite for logits of any size.
     """
@@ -28,17 +29,21 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """softmax(z)_k = e^{z_k} / Σ_j e^{z_j}, shifted by max_j z_j (Implements {eq}`eq-softmax`)."""
+    """softmax(z)_k = e^{z_k} / Σ_j e^{z_j}, shifted by max_j z_j (Implements
+    {eq}`eq-softmax`).
+    """
     return np.exp(log_softmax(z))
 
 
-_EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)}
+_EPS = {
+    np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)
+}
 
 
 def _as_float(x: object) -> np.ndarray:
-    """``x`` as a float array: integers and booleans become float64, float16 becomes float32
-    (its largest value, 65504, overflows in a squared error or an exponent); float32 and
-    float64 keep their dtype."""
+    """``x`` as a float array: integers and booleans become float64, float16 becomes
+    float32 (its largest value, 65504, overflows in a squared error or an exponent);
+    float32 and float64 keep their dtype."""
     a = np.asarray(x)
     if a.dtype.kind == "f":
         return a if a.dtype.itemsize >= 4 else a.astype(np.float32)
@@ -70,19 +75,28 @@ def _finite(value: float, output: np.ndarray, target: np.ndarray) -> float:
             bad = int(a.size - np.count_nonzero(np.isfinite(a)))
             raise NonFiniteLossError(
                 f"{name} contains {bad} NaN or inf value(s), so the loss is {value}"
-                + (" (a diverged model?)" if name == "output" else ""), value)
+                + (" (a diverged model?)" if name == "output" else ""),
+                value,
+            )
     big = max(float(np.abs(output).max()), float(np.abs(target).max()))
     raise NonFiniteLossError(
         f"the loss overflowed to {value} although output and target are finite: their "
         f"largest magnitude, {big:.3g}, is too large for {output.dtype}; lower the "
-        "learning rate or rescale the inputs or targets", value)
+        "learning rate or rescale the inputs or targets",
+        value,
+    )
 
 
 def _check_batch(output: np.ndarray, target: np.ndarray) -> None:
     if output.ndim not in (1, 2) or output.shape[0] == 0:
-        raise ValueError(f"output must be a non-empty 1-D or 2-D batch, got shape {output.shape}")
+        raise ValueError(
+            f"output must be a non-empty 1-D or 2-D batch, got shape {output.shape}"
+        )
     if target.ndim == 0:
-        raise ValueError(f"target must hold one entry per sample of output {output.shape}, got the scalar {target!r}")
+        raise ValueError(
+            f"target must hold one entry per sample of output {output.shape}, got the "
+            f"scalar {target!r}"
+        )
     if target.shape[0] != output.shape[0]:
         raise ValueError(
             f"target has {target.shape[0]} samples but output has {output.shape[0]} "
@@ -99,19 +113,28 @@ def _identity(k: int, dtype: np.dtype) -> np.ndarray:
 
 
 def _target_rows(z: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The (N, K) target rows of SoftmaxCrossEntropy for logits z: one-hot rows for integer
-    labels t of shape (N,), or t itself if its rows are probability vectors."""
+    """The (N, K) target rows of SoftmaxCrossEntropy for logits z: one-hot rows for
+    integer labels t of shape (N,), or t itself if its rows are probability vectors."""
     _check_batch(z, t)
     if z.ndim != 2:
         raise ValueError(f"output must be logits of shape (N, K), got shape {z.shape}")
     n, k = z.shape
     if t.ndim == 1:
         if t.dtype.kind not in "iu":
-            hint = "; round or cast labels with .astype(int)" if t.dtype.kind == "f" else ""
-            raise TypeError(f"integer labels expected in target, got dtype {t.dtype}{hint}")
+            hint = (
+                "; round or cast labels with .astype(int)"
+                if t.dtype.kind == "f"
+                else ""
+            )
+            raise TypeError(
+                f"integer labels expected in target, got dtype {t.dtype}{hint}"
+            )
         lo, hi = t.min(), t.max()
         if lo < 0 or hi >= k:
-            raise ValueError(f"labels in target must lie in [0, {k}) for {k} logits, got range [{lo}, {hi}]")
+            raise ValueError(
+                f"labels in target must lie in [0, {k}) for {k} logits, got range "
+                f"[{lo}, {hi}]"
+            )
         # row y_n of the identity matrix is the one-hot row of y_n: taking rows of a
         # stored identity instead of writing 1s into zeros makes the loss's forward
         # 15-18 % faster on the book's MNIST-1D batches (bench/components.py)
@@ -123,40 +146,60 @@ def _target_rows(z: np.ndarray, t: np.ndarray) -> np.ndarray:
     rows = t.astype(z.dtype, copy=False)
     lo, hi = rows.min(), rows.max()  # NaN fails both comparisons below
     if not (lo >= 0 and hi <= 1):
-        raise ValueError(f"target rows must be probability vectors with entries in [0, 1], got entries in [{lo}, {hi}]")
+        raise ValueError(
+            "target rows must be probability vectors with entries in [0, 1], got "
+            f"entries in [{lo}, {hi}]"
+        )
     sums = rows.sum(axis=1)
-    tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(rows.dtype, 1e-3))  # rounding of the row sums
+    # rounding of the row sums
+    tol = max(1e-6, 10.0 * k**0.5 * _EPS.get(rows.dtype, 1e-3))
     if not (sums.min() >= 1 - tol and sums.max() <= 1 + tol):
         worst = float(sums[np.argmax(np.abs(sums - 1))])
-        raise ValueError(f"each target row must sum to 1 (one-hot or smoothed labels), got a row summing to {worst!r}")
+        raise ValueError(
+            "each target row must sum to 1 (one-hot or smoothed labels), got a row "
+            f"summing to {worst!r}"
+        )
     return rows
 
 
 def _target_like(output: np.ndarray, target: object) -> np.ndarray:
-    """``target`` as a numeric array of the output's shape and dtype, else an error naming it."""
+    """``target`` as a numeric array of the output's shape and dtype, else an error
+    naming it.
+    """
     y = np.asarray(target)
     if y.dtype.kind not in "biuf":
         raise TypeError(f"target must be numeric, got dtype {y.dtype}")
     y = y.astype(output.dtype, copy=False)
     _check_batch(output, y)
     if y.shape != output.shape:
-        raise ValueError(f"target must have the output's shape {output.shape}, got {y.shape}")
+        raise ValueError(
+            f"target must have the output's shape {output.shape}, got {y.shape}"
+        )
     return y
 
 
 def _check_probabilities(p: np.ndarray, y: np.ndarray) -> None:
-    """BinaryCrossEntropy's inputs: targets and outputs in [0, 1] (one min and max each)."""
+    """BinaryCrossEntropy's inputs: targets and outputs in [0, 1] (one min and max
+    each).
+    """
     lo, hi = y.min(), y.max()  # NaN fails both comparisons
     if not (lo >= 0 and hi <= 1):
-        raise ValueError(f"target must hold labels or probabilities in [0, 1], got values in [{lo}, {hi}]")
+        raise ValueError(
+            f"target must hold labels or probabilities in [0, 1], got values in [{lo}, "
+            f"{hi}]"
+        )
     lo, hi = p.min(), p.max()
     if lo < 0 or hi > 1:
-        raise ValueError(f"output must hold probabilities in [0, 1] (put a Sigmoid layer last), "
-                         f"got values in [{lo}, {hi}]")
+        raise ValueError(
+            f"output must hold probabilities in [0, 1] (put a Sigmoid layer last), "
+            f"got values in [{lo}, {hi}]"
+        )
 
 
 class Loss:
-    """Base class; subclasses remember what ``backward`` needs from the last ``forward``."""
+    """Base class; subclasses remember what ``backward`` needs from the last
+    ``forward``.
+    """
 
     def __init__(self) -> None:
         self._cache: tuple | None = None
@@ -171,38 +214,53 @@ class Loss:
 
 
 class SoftmaxCrossEntropy(Loss):
-    """L = −(1/N) Σ_n log softmax(z_n)_{y_n} on logits z (Implements {eq}`eq-cross-entropy`).
+    """L = −(1/N) Σ_n log softmax(z_n)_{y_n} on logits z (Implements
+    {eq}`eq-cross-entropy`).
 
     ``target`` holds integer labels of shape (N,) or rows of shape (N, K) that are
-    probability vectors (one-hot or smoothed: entries in [0, 1], each row summing to 1,
-    else p − t would not be the gradient of the loss computed); anything else is refused.
-    Gradient: ∂L/∂z = (softmax(z) − onehot(y)) / N (Implements {eq}`eq-softmax-ce-grad`).
+    probability vectors (one-hot or smoothed: entries in [0, 1], each row summing to
+    1, else p − t would not be the gradient of the loss computed); anything else is
+    refused. Gradient: ∂L/∂z = (softmax(z) − onehot(y)) / N (Implements
+    {eq}`eq-softmax-ce-grad`).
     A NaN or inf in the logits, or logits so large that the loss overflows, raise
     :class:`NonFiniteLossError`, which ``lib.train.fit`` reports as divergence.
 
-    ``label_smoothing=ε`` trains on the target (1 − ε)·onehot + ε/K instead of the one-hot
-    row (Implements {eq}`eq-label-smoothing`), PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``
-    (torch ≥ 1.10: "a mixture of the original ground truth and a uniform distribution");
-    the gradient becomes (softmax(z) − target) / N.
+    ``label_smoothing=ε`` trains on the target (1 − ε)·onehot + ε/K instead of the
+    one-hot row (Implements {eq}`eq-label-smoothing`), PyTorch's
+    ``CrossEntropyLoss(label_smoothing=ε)`` (torch ≥ 1.10: "a mixture of the original
+    ground truth and a uniform distribution"); the gradient becomes (softmax(z) −
+    target) / N.
     """
 
     def __init__(self, label_smoothing: float = 0.0) -> None:
         super().__init__()
         eps = label_smoothing
-        if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating) or not 0.0 <= eps <= 1.0:
-            raise ValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        if (
+            isinstance(eps, bool)
+            or not isinstance(eps, int | float | np.floating)
+            or not 0.0 <= eps <= 1.0
+        ):
+            raise ValueError(
+                f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}"
+            )
         self.label_smoothing = float(eps)
 
     def __repr__(self) -> str:
         eps = self.label_smoothing
-        return f"SoftmaxCrossEntropy(label_smoothing={eps:g})" if eps else "SoftmaxCrossEntropy()"
+        return (
+            f"SoftmaxCrossEntropy(label_smoothing={eps:g})"
+            if eps
+            else "SoftmaxCrossEntropy()"
+        )
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         z = _as_float(output)
         onehot = _target_rows(z, np.asarray(target))
         n = z.shape[0]
         if self.label_smoothing > 0:
-            onehot = (1.0 - self.label_smoothing) * onehot + self.label_smoothing / z.shape[1]
+            onehot = (
+                1.0 - self.label_smoothing
+            ) * onehot + self.label_smoothing / z.shape[1]
         logp = log_softmax(z)
         self._cache = (np.exp(logp), onehot)
         return _finite(float(-(onehot * logp).sum() / n), z, onehot)
@@ -215,10 +273,13 @@ class SoftmaxCrossEntropy(Loss):
 
 
 class MeanSquaredError(Loss):
-    """L = (1/M) Σ_i (ŷ_i − y_i)², the mean over all M elements (Implements {eq}`eq-mse`)."""
+    """L = (1/M) Σ_i (ŷ_i − y_i)², the mean over all M elements (Implements
+    {eq}`eq-mse`).
+    """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        y_hat = _as_float(output)  # integer outputs are promoted: the mean of squares is a float
+        # integer outputs are promoted: the mean of squares is a float
+        y_hat = _as_float(output)
         y = _target_like(y_hat, target)
         diff = y_hat - y
         self._cache = (diff,)
@@ -242,7 +303,10 @@ class BinaryCrossEntropy(Loss):
         super().__init__()
         self.eps = check_real("eps", eps)
         if not 0 < self.eps < 0.5:
-            raise ValueError(f"eps must lie in (0, 0.5) (p is clipped to [eps, 1 − eps]), got {eps!r}")
+            raise ValueError(
+                "eps must lie in (0, 0.5) (p is clipped to [eps, 1 − eps]), got "
+                f"{eps!r}"
+            )
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         p = _as_float(output)

@@ -3,11 +3,11 @@
 State (velocities, moment estimates) is created lazily per parameter key on the first
 step, as in Saito's ``common/optimizer.py``; ``reset()`` forgets it. ``lr`` is a plain
 attribute that schedules may change between steps (it is validated on every change).
-Each update rule is written as the chapter writes it, one or two lines per equation line.
-An exponential average m ← βm + (1 − β)g is written ``m *= β; m += (1 − β) * g``: the same
-rounding as ``m[...] = β * m + (1 − β) * g``, and measured 27 % faster for Adam's whole step
-over the book's MNIST-1D network (96 µs against 131 µs), because it makes two temporary
-arrays fewer.
+Each update rule is written as the chapter writes it, one or two lines per equation
+line. An exponential average m ← βm + (1 − β)g is written ``m *= β; m += (1 − β) * g``:
+the same rounding as ``m[...] = β * m + (1 − β) * g``, and measured 27 % faster for
+Adam's whole step over the book's MNIST-1D network (96 µs against 131 µs), because it
+makes two temporary arrays fewer.
 
 ``lib.train.fit`` steps the whole model at once: :class:`lib.model.Sequential` keeps all
 parameters in one contiguous array (each layer's arrays are views of it), so a step is a
@@ -43,7 +43,8 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 class Optimizer:
     """Base class: validates arguments, counts steps ``t`` and keeps per-key state."""
 
-    #: whether the rule squares g (then |g| beyond √(largest float) would overflow to inf)
+    # : whether the rule squares g (then |g| beyond √(largest float) would overflow to
+    # inf)
     squares_gradient = False
 
     def __init__(self, lr: float) -> None:
@@ -65,7 +66,9 @@ class Optimizer:
         self.state.clear()
 
     def _state(self, key: str, name: str, like: np.ndarray) -> np.ndarray:
-        """The state array ``name`` of parameter ``key``, created as zeros on first use."""
+        """The state array ``name`` of parameter ``key``, created as zeros on first
+        use.
+        """
         slot = self.state.setdefault(key, {})
         if name not in slot:
             slot[name] = np.zeros_like(like)
@@ -77,38 +80,59 @@ class Optimizer:
                 raise TypeError(
                     f"{what}[{key!r}] must be a NumPy array (the step updates params "
                     f"in place), got {type(a).__name__}; convert with "
-                    "np.asarray(..., dtype=np.float64) and keep the array")
+                    "np.asarray(..., dtype=np.float64) and keep the array"
+                )
         if g.shape != p.shape:
-            raise ValueError(f"grads[{key!r}] has shape {g.shape}, but params[{key!r}] has {p.shape}")
+            raise ValueError(
+                f"grads[{key!r}] has shape {g.shape}, but params[{key!r}] has {p.shape}"
+            )
         if p.dtype not in _FLOATS:
             raise TypeError(
-                f"params[{key!r}] has dtype {p.dtype}; optimizers update float32 or float64 parameters "
-                "(in float16, eps = 1e-8 rounds to 0 and a zero gradient would step by 0/0 = NaN)")
+                f"params[{key!r}] has dtype {p.dtype}; optimizers update float32 or "
+                "float64 parameters "
+                "(in float16, eps = 1e-8 rounds to 0 and a zero gradient would step by "
+                "0/0 = NaN)"
+            )
         if g.dtype.kind not in "biuf":
-            raise TypeError(f"grads[{key!r}] must hold real numbers, got dtype {g.dtype}")
+            raise TypeError(
+                f"grads[{key!r}] must hold real numbers, got dtype {g.dtype}"
+            )
         if g.size == 0:
             return
-        # one fast pass (a BLAS dot product): a finite Σg² proves every entry finite and every
-        # square representable; otherwise find out exactly which of the two failed
+        # one fast pass (a BLAS dot product): a finite Σg² proves every entry finite and
+        # every square representable; otherwise find out exactly which of the two failed
         if math.isfinite(np.vdot(g, g)):
             return
-        largest = max(float(g.max()), -float(g.min()))  # NaN propagates through max and min
+        # NaN propagates through max and min
+        largest = max(float(g.max()), -float(g.min()))
         if not math.isfinite(largest):
-            raise ValueError(f"grads[{key!r}] contains NaN or inf (training diverged? try a smaller lr)")
+            raise ValueError(
+                f"grads[{key!r}] contains NaN or inf (training diverged? try a smaller "
+                "lr)"
+            )
         if self.squares_gradient and largest > math.sqrt(np.finfo(p.dtype).max):
             raise ValueError(
-                f"grads[{key!r}] holds |g| = {largest:.3g}, whose square overflows {p.dtype} and would "
-                f"make {type(self).__name__} skip the step; clip the gradients (clip_grad_norm) or lower the lr")
+                f"grads[{key!r}] holds |g| = {largest:.3g}, whose square overflows "
+                f"{p.dtype} and would "
+                f"make {type(self).__name__} skip the step; clip the gradients "
+                "(clip_grad_norm) or lower the lr"
+            )
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Apply one update to every parameter in ``params`` (in place)."""
         for what, d in (("params", params), ("grads", grads)):
             if not isinstance(d, dict):
-                raise TypeError(f"{what} must be a dict name -> NumPy array "
-                                f"(model.params, model.grads), got {type(d).__name__}")
+                raise TypeError(
+                    f"{what} must be a dict name -> NumPy array "
+                    f"(model.params, model.grads), got {type(d).__name__}"
+                )
         if params.keys() != grads.keys():
-            raise ValueError(f"params and grads must have the same keys, got {sorted(params)} and {sorted(grads)}")
-        for k, g in grads.items():  # check everything first, so a bad gradient changes nothing
+            raise ValueError(
+                f"params and grads must have the same keys, got {sorted(params)} and "
+                f"{sorted(grads)}"
+            )
+        # check everything first, so a bad gradient changes nothing
+        for k, g in grads.items():
             self._check(k, params[k], g)
         self._check_step()
         self.t += 1
@@ -120,7 +144,9 @@ class Optimizer:
         """Checks that depend on the current ``lr`` (a schedule may change it)."""
 
     def _begin_step(self) -> None:
-        """Per-step scalar bookkeeping (bias corrections, momentum schedules); ``self.t`` is already advanced."""
+        """Per-step scalar bookkeeping (bias corrections, momentum schedules);
+        ``self.t`` is already advanced.
+        """
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
@@ -143,12 +169,12 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Heavy-ball momentum: m ← βm − η g; θ ← θ + m (Implements {eq}`eq-momentum`).
 
-    The velocity ``m`` already contains the learning rate, as in Sutskever et al., Géron's and
-    Saito's books and Keras' ``SGD(momentum=β)``. PyTorch's ``SGD(momentum=β)`` keeps
-    v ← βv + g and steps θ ← θ − ηv instead; the two
-    give identical iterates while η is constant (m = −ηv) and differ once a schedule
-    changes η (here a change of η affects only new gradients; in PyTorch it rescales
-    the whole velocity at once).
+    The velocity ``m`` already contains the learning rate, as in Sutskever et al.,
+    Géron's and Saito's books and Keras' ``SGD(momentum=β)``. PyTorch's
+    ``SGD(momentum=β)`` keeps v ← βv + g and steps θ ← θ − ηv instead; the two give
+    identical iterates while η is constant (m = −ηv) and differ once a schedule changes
+    η (here a change of η affects only new gradients; in PyTorch it rescales the whole
+    velocity at once).
     """
 
     def __init__(self, lr: float, beta: float = 0.9) -> None:
@@ -176,9 +202,9 @@ class Nesterov(Momentum):
         m ← βm − η g(φ);   φ ← φ + βm − η g(φ),
 
     an update that uses the gradient at the current parameters only. It is Keras'
-    ``SGD(momentum=β, nesterov=True)`` exactly, and PyTorch's with m = −ηv (equal iterates
-    while η is constant).
-    The parameters this class holds are the look-ahead points φ of the textbook form.
+    ``SGD(momentum=β, nesterov=True)`` exactly, and PyTorch's with m = −ηv (equal
+    iterates while η is constant). The parameters this class holds are the look-ahead
+    points φ of the textbook form.
     """
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
@@ -236,7 +262,8 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Implements {eq}`eq-adam-m`, {eq}`eq-adam-s`, {eq}`eq-adam-hat` and {eq}`eq-adam`).
+    """Adam (Implements {eq}`eq-adam-m`, {eq}`eq-adam-s`, {eq}`eq-adam-hat` and
+    {eq}`eq-adam`).
 
     m ← β1 m + (1 − β1) g;  s ← β2 s + (1 − β2) g ⊙ g;
     m̂ = m / (1 − β1^t);  ŝ = s / (1 − β2^t);  θ ← θ − η m̂ ⊘ (√ŝ + ε),
@@ -245,13 +272,21 @@ class Adam(Optimizer):
 
     squares_gradient = True
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ) -> None:
         super().__init__(lr)
         self.beta1 = check_fraction("beta1", beta1)
         self.beta2 = check_fraction("beta2", beta2)
         self.eps = check_positive("eps", eps)
 
-    def _moments(self, key: str, p: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _moments(
+        self, key: str, p: np.ndarray, g: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Update and return m and s of ``key`` ({eq}`eq-adam-m`, {eq}`eq-adam-s`)."""
         m = self._state(key, "m", p)
         s = self._state(key, "s", p)
@@ -281,7 +316,13 @@ class AdaMax(Adam):
 
     squares_gradient = False
 
-    def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        lr: float = 0.002,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps)
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
@@ -293,17 +334,15 @@ class AdaMax(Adam):
         p -= self.lr / (1 - self.beta1**self.t) * m / (u + self.eps)
 
 
-
 class AMSGrad(Adam):
     """Adam whose denominator never shrinks (Reddi et al.; Implements {eq}`eq-amsgrad`).
 
-    m and s as in Adam; s_max ← max(s_max, s); θ ← θ − η m̂ ⊘ (√(s_max / (1 − β2^t)) + ε).
-    The running maximum is taken of the uncorrected s and then bias-corrected, as
+    m and s as in Adam; s_max ← max(s_max, s); θ ← θ − η m̂ ⊘ (√(s_max / (1 − β2^t)) +
+    ε). The running maximum is taken of the uncorrected s and then bias-corrected, as
     ``torch.optim.Adam(amsgrad=True)`` does (PyTorch 2.x: ``max_exp_avg_sqs`` holds
     max(max_exp_avg_sq, exp_avg_sq), divided by √(1 − β2^t) before ε is added). The
-    paper's Algorithm 2 has no bias correction; with it the effective step
-    η/√ŝ_max can still only shrink between steps, up to the slowly growing
-    (1 − β2^t) factor.
+    paper's Algorithm 2 has no bias correction; with it the effective step η/√ŝ_max can
+    still only shrink between steps, up to the slowly growing (1 − β2^t) factor.
     """
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
@@ -342,8 +381,14 @@ class Nadam(Adam):
     uses 0.96^t, that is ψ = 1.
     """
 
-    def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 momentum_decay: float = 0.004) -> None:
+    def __init__(
+        self,
+        lr: float = 0.002,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        momentum_decay: float = 0.004,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps)
         self.momentum_decay = check_nonnegative("momentum_decay", momentum_decay)
         self.mu_product = 1.0
@@ -374,7 +419,8 @@ def check_decay_factor(lr: float, decay: float, name: str = "weight_decay") -> N
         raise ValueError(
             f"lr * {name} must be < 1 (the decay multiplies the parameters by "
             f"1 - lr * {name}), got lr={lr:g} and {name}={decay:g}, a factor of "
-            f"{1 - lr * decay:g}; lower the learning rate or {name}")
+            f"{1 - lr * decay:g}; lower the learning rate or {name}"
+        )
 
 
 class AdamW(Adam):
@@ -385,14 +431,20 @@ class AdamW(Adam):
     penalty added to the loss, the decay is not divided by √ŝ.
 
     Every parameter it is given decays, biases and batch-norm scales included: that is
-    also PyTorch's default (``torch.optim.AdamW`` applies ``weight_decay`` to every tensor
-    of a parameter group; exempting biases takes a second group with
+    also PyTorch's default (``torch.optim.AdamW`` applies ``weight_decay`` to every
+    tensor of a parameter group; exempting biases takes a second group with
     ``weight_decay=0``). ``lib.train.fit`` steps the whole model as one flat array, so
     there too every parameter decays, exactly as when stepping ``model.params``.
     """
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 weight_decay: float = 0.01) -> None:
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
         self._check_step()
@@ -408,50 +460,66 @@ class AdamW(Adam):
         return super()._hyper() + f", weight_decay={self.weight_decay:g}"
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Gradient clipping, applied to the gradients between backward and the optimizer step.
 
 Grads = dict[str, np.ndarray] | np.ndarray
 
 
 def _grad_arrays(grads: Grads, name: str = "grads") -> list[np.ndarray]:
-    arrays = [grads] if isinstance(grads, np.ndarray) else list(grads.values()) if isinstance(grads, dict) else None
+    arrays = (
+        [grads]
+        if isinstance(grads, np.ndarray)
+        else list(grads.values())
+        if isinstance(grads, dict)
+        else None
+    )
     if arrays is None or not all(isinstance(g, np.ndarray) for g in arrays):
-        raise TypeError(f"{name} must be a dict of NumPy arrays (model.grads) or one array, got {type(grads).__name__}")
+        raise TypeError(
+            f"{name} must be a dict of NumPy arrays (model.grads) or one array, got "
+            f"{type(grads).__name__}"
+        )
     for g in arrays:
         if g.dtype.kind != "f":
-            raise TypeError(f"{name} must hold floating-point arrays (clipping "
-                            f"rescales them in place), got dtype {g.dtype}; use "
-                            "g.astype(np.float64)")
+            raise TypeError(
+                f"{name} must hold floating-point arrays (clipping "
+                f"rescales them in place), got dtype {g.dtype}; use "
+                "g.astype(np.float64)"
+            )
     return arrays
 
 
 def grad_norm(grads: Grads) -> float:
-    """The global norm ‖g‖ = √(Σ over every array and entry of g²) of {eq}`eq-clip-norm`.
+    """The global norm ‖g‖ = √(Σ over every array and entry of g²) of
+    {eq}`eq-clip-norm`.
 
     The norm of all arrays together, as if they were one vector (PyTorch's total norm).
 
-    Computed without overflow for entries of any finite size (NaN or inf give NaN or inf).
+    Computed without overflow for entries of any finite size (NaN or inf give NaN or
+    inf).
     """
     arrays = [g for g in _grad_arrays(grads) if g.size]
     sq = sum(float(np.vdot(g, g)) for g in arrays)
     if math.isfinite(sq) or not arrays:
         return math.sqrt(sq)
-    big = max(float(np.abs(g).max()) for g in arrays)  # the squares overflowed: rescale by the largest entry
+    # the squares overflowed: rescale by the largest entry
+    big = max(float(np.abs(g).max()) for g in arrays)
     if not math.isfinite(big) or big == 0:
         return big
     return big * math.sqrt(sum(float(np.vdot(g / big, g / big)) for g in arrays))
 
 
-def clip_grad_norm(grads: Grads, max_norm: float, *,
-                   error_if_nonfinite: bool = True) -> float:
-    """Rescale all gradients jointly so that their global norm is at most c (Implements {eq}`eq-clip-norm`).
+def clip_grad_norm(
+    grads: Grads, max_norm: float, *, error_if_nonfinite: bool = True
+) -> float:
+    """Rescale all gradients jointly so that their global norm is at most c (Implements
+    {eq}`eq-clip-norm`).
 
     g ← g · min(1, c / (‖g‖ + 10⁻⁶)) with ‖g‖ the norm over all arrays together, in
     place; returns ‖g‖ before clipping. As ``torch.nn.utils.clip_grad_norm_`` (PyTorch
     2.x, ``norm_type=2``): the 10⁻⁶ guards the division, and the factor is applied only
-    when it is below 1 (‖g‖ + 10⁻⁶ > c), so gradients inside the ball are left untouched. The
-    direction of the update is kept; only its length is capped.
+    when it is below 1 (‖g‖ + 10⁻⁶ > c), so gradients inside the ball are left
+    untouched. The direction of the update is kept; only its length is capped.
 
     A norm that is NaN or inf (a NaN or inf gradient) raises ValueError, as PyTorch
     (2.x) does with ``error_if_nonfinite=True`` (its default is False).
@@ -461,14 +529,17 @@ def clip_grad_norm(grads: Grads, max_norm: float, *,
     """
     max_norm = check_positive("max_norm", max_norm)
     if not isinstance(error_if_nonfinite, bool | np.bool_):
-        raise TypeError(f"error_if_nonfinite must be True or False, "
-                        f"got {error_if_nonfinite!r}")
+        raise TypeError(
+            f"error_if_nonfinite must be True or False, got {error_if_nonfinite!r}"
+        )
     arrays = _grad_arrays(grads)
     norm = grad_norm(grads)
     if error_if_nonfinite and not math.isfinite(norm):
-        raise ValueError(f"grads have a total norm of {norm} (they hold NaN or inf: "
-                         "training diverged? try a smaller lr); "
-                         "error_if_nonfinite=False returns the norm instead")
+        raise ValueError(
+            f"grads have a total norm of {norm} (they hold NaN or inf: "
+            "training diverged? try a smaller lr); "
+            "error_if_nonfinite=False returns the norm instead"
+        )
     scale = max_norm / (norm + 1e-6)
     if scale < 1:  # False for a NaN norm: the optimizer then refuses the NaN gradient
         for g in arrays:
@@ -484,20 +555,23 @@ def clip_grad_value(grads: Grads, clip_value: float) -> None:
     """
     clip_value = check_positive("clip_value", clip_value)
     arrays = _grad_arrays(grads)
-    for i, g in enumerate(arrays):  # NaN survives a clip: refuse it as clip_grad_norm does
+    # NaN survives a clip: refuse it as clip_grad_norm does
+    for i, g in enumerate(arrays):
         check_finite(f"grads (array {i})", g)
     for g in arrays:
         np.clip(g, -clip_value, clip_value, out=g)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Quadratic theory: f(θ) = ½ θᵀ H θ with eigenvalues of H in [μ, L], κ = L / μ.
 
 
 def _check_curvatures(mu: float, L: float) -> tuple[float, float]:
     mu, L = check_positive("mu", mu), check_positive("L", L)
     if L < mu:
-        raise ValueError(f"L must be >= mu (largest and smallest curvature), got L={L!r}, mu={mu!r}")
+        raise ValueError(
+            f"L must be >= mu (largest and smallest curvature), got L={L!r}, mu={mu!r}"
+        )
     return mu, L
 
 
@@ -509,7 +583,8 @@ def _check_kappa(kappa: float | np.ndarray) -> np.ndarray:
 
 
 def gd_optimal_lr(mu: float, L: float) -> float:
-    """The gradient-descent step size with the best worst-case contraction, η* = 2 / (L + μ).
+    """The gradient-descent step size with the best worst-case contraction, η* = 2 / (L
+    + μ).
 
     Implements {eq}`eq-gd-rate`.
     """
@@ -518,7 +593,9 @@ def gd_optimal_lr(mu: float, L: float) -> float:
 
 
 def gd_rate(kappa: float | np.ndarray) -> float | np.ndarray:
-    """Best per-step contraction of gradient descent, (κ − 1)/(κ + 1) (Implements {eq}`eq-gd-rate`)."""
+    """Best per-step contraction of gradient descent, (κ − 1)/(κ + 1) (Implements
+    {eq}`eq-gd-rate`).
+    """
     k = _check_kappa(kappa)
     r = (k - 1.0) / (k + 1.0)
     return float(r) if r.ndim == 0 else r
@@ -537,14 +614,15 @@ def momentum_optimal(mu: float, L: float) -> tuple[float, float]:
 
 
 def momentum_rate(kappa: float | np.ndarray) -> float | np.ndarray:
-    """Best per-step contraction of heavy-ball momentum, (√κ − 1)/(√κ + 1) (Implements {eq}`eq-momentum-rate`)."""
+    """Best per-step contraction of heavy-ball momentum, (√κ − 1)/(√κ + 1)
+    (Implements {eq}`eq-momentum-rate`).
+    """
     k = np.sqrt(_check_kappa(kappa))
     r = (k - 1.0) / (k + 1.0)
     return float(r) if r.ndim == 0 else r
 
 
-
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Heavy ball on one eigen-direction: the 2×2 iteration matrix and its spectral radius.
 
 
@@ -558,10 +636,11 @@ def _as_float_array(name: str, x: float | np.ndarray) -> np.ndarray:
 
 
 def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
-    """The iteration matrix of heavy ball on one eigen-direction (Implements {eq}`eq-hb-matrix`).
+    """The iteration matrix of heavy ball on one eigen-direction (Implements
+    {eq}`eq-hb-matrix`).
 
-    With x_t the coordinate along an eigenvector of curvature λ (gradient λx), the method
-    m ← βm − ηλx; x ← x + m is x_{t+1} = (1 + β − ηλ) x_t − β x_{t−1}, that is
+    With x_t the coordinate along an eigenvector of curvature λ (gradient λx), the
+    method m ← βm − ηλx; x ← x + m is x_{t+1} = (1 + β − ηλ) x_t − β x_{t−1}, that is
 
         (x_{t+1}, x_t) = R (x_t, x_{t−1}),   R = [[1 + β − ηλ, −β], [1, 0]].
     """
@@ -569,23 +648,25 @@ def heavy_ball_matrix(lr: float, beta: float, lam: float) -> np.ndarray:
     beta = check_fraction("beta", beta)
     lam_arr = _as_float_array("lam", lam)
     if lam_arr.ndim != 0:
-        raise ValueError(f"lam must be one curvature (a number), got shape "
-                         f"{lam_arr.shape}")
+        raise ValueError(
+            f"lam must be one curvature (a number), got shape {lam_arr.shape}"
+        )
     lam = float(lam_arr)
     return np.array([[1.0 + beta - lr * lam, -beta], [1.0, 0.0]])
 
 
-def heavy_ball_rate(lr: float | np.ndarray, beta: float | np.ndarray,
-                    lams: float | np.ndarray) -> float | np.ndarray:
+def heavy_ball_rate(
+    lr: float | np.ndarray, beta: float | np.ndarray, lams: float | np.ndarray
+) -> float | np.ndarray:
     """Convergence rate of heavy ball: the largest spectral radius of R over ``lams``.
 
-    Implements {eq}`eq-hb-rate`. The eigenvalues of R ({eq}`eq-hb-matrix`) are the roots of
-    its characteristic polynomial z² − (1 + β − ηλ) z + β: a complex pair of modulus √β
-    when (1 + β − ηλ)² < 4β, else the real roots, the larger in size being
-    (|1 + β − ηλ| + √((1 + β − ηλ)² − 4β)) / 2. ``lr`` and ``beta`` broadcast against
-    each other (a grid gives the map of the rate over (η, β)); ``lams`` are the
-    curvatures (e.g. μ and L, the extremes, where the worst rate over [μ, L] is
-    attained). A rate ≥ 1 means the iteration does not converge.
+    Implements {eq}`eq-hb-rate`. The eigenvalues of R ({eq}`eq-hb-matrix`) are the roots
+    of its characteristic polynomial z² − (1 + β − ηλ) z + β: a complex pair of modulus
+    √β when (1 + β − ηλ)² < 4β, else the real roots, the larger in size being (|1 + β −
+    ηλ| + √((1 + β − ηλ)² − 4β)) / 2. ``lr`` and ``beta`` broadcast against each other
+    (a grid gives the map of the rate over (η, β)); ``lams`` are the curvatures (e.g. μ
+    and L, the extremes, where the worst rate over [μ, L] is attained). A rate ≥ 1 means
+    the iteration does not converge.
     """
     lr, beta = _as_float_array("lr", lr), _as_float_array("beta", beta)
     lams = np.atleast_1d(_as_float_array("lams", lams))
@@ -594,7 +675,10 @@ def heavy_ball_rate(lr: float | np.ndarray, beta: float | np.ndarray,
     if np.any(beta < 0) or np.any(beta >= 1):
         raise ValueError(f"beta must be in [0, 1), got {beta!r}")
     if np.any(lams <= 0):
-        raise ValueError(f"lams must be > 0 (curvatures of a strongly convex quadratic), got {lams!r}")
+        raise ValueError(
+            "lams must be > 0 (curvatures of a strongly convex quadratic), got "
+            f"{lams!r}"
+        )
     lr, beta = np.broadcast_arrays(lr, beta)
     a = 1.0 + beta[..., None] - lr[..., None] * lams  # trace of R, one per curvature
     disc = a * a - 4.0 * beta[..., None]
@@ -606,8 +690,9 @@ def heavy_ball_rate(lr: float | np.ndarray, beta: float | np.ndarray,
 def heavy_ball_max_lr(beta: float, lam: float) -> float:
     """The largest stable rate of heavy ball along curvature λ: ηλ < 2(1 + β).
 
-    Implements {eq}`eq-hb-stability`: R of {eq}`eq-hb-matrix` has both eigenvalues inside
-    the unit circle exactly when 0 < ηλ < 2(1 + β) (for 0 ≤ β < 1); returns 2(1 + β)/λ.
+    Implements {eq}`eq-hb-stability`: R of {eq}`eq-hb-matrix` has both eigenvalues
+    inside the unit circle exactly when 0 < ηλ < 2(1 + β) (for 0 ≤ β < 1); returns 2(1 +
+    β)/λ.
     """
     beta = check_fraction("beta", beta)
     lam = check_positive("lam", lam)
@@ -623,8 +708,11 @@ def newton_step(grad: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     g = check_numeric("grad", grad).astype(float)
     H = check_numeric("hessian", hessian).astype(float)
     if g.ndim != 1 or H.shape != (g.size, g.size):
-        raise ValueError(f"hessian must have shape ({g.size}, {g.size}) for a gradient of shape {g.shape}, "
-                         f"got {H.shape}")
+        raise ValueError(
+            f"hessian must have shape ({g.size}, {g.size}) for a gradient of shape "
+            f"{g.shape}, "
+            f"got {H.shape}"
+        )
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
         raise ValueError("grad and hessian must be finite")
     try:
@@ -633,4 +721,5 @@ def newton_step(grad: np.ndarray, hessian: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"hessian is singular (rank {np.linalg.matrix_rank(H)} < {g.size}): "
             "Newton's step -H⁻¹g does not exist; add a damping term (H + λI) or use "
-            "a gradient step") from None
+            "a gradient step"
+        ) from None

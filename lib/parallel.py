@@ -33,13 +33,18 @@ def usable_cores() -> int:
 
 
 def default_n_jobs() -> int:
-    """``LIB_N_JOBS`` if set; 1 under pytest-xdist (``PYTEST_XDIST_WORKER``); else :func:`usable_cores`."""
+    """``LIB_N_JOBS`` if set; 1 under pytest-xdist (``PYTEST_XDIST_WORKER``); else
+    :func:`usable_cores`.
+    """
     env = os.environ.get("LIB_N_JOBS", "").strip()
     if env:
         try:
             return check_int("LIB_N_JOBS", int(env))
         except ValueError as exc:
-            raise ValueError(f"the environment variable LIB_N_JOBS must be an integer >= 1, got {env!r}") from exc
+            raise ValueError(
+                "the environment variable LIB_N_JOBS must be an integer >= 1, got "
+                f"{env!r}"
+            ) from exc
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return 1
     return usable_cores()
@@ -50,8 +55,13 @@ def _one_thread(fn: Callable[..., Any], args: tuple) -> Any:
         return fn(*args)
 
 
-def run(fn: Callable[..., Any], args_list: Iterable[Sequence[Any]], n_jobs: int | None = None) -> list[Any]:
-    """``[fn(*args) for args in args_list]``, in worker processes; results in input order.
+def run(
+    fn: Callable[..., Any],
+    args_list: Iterable[Sequence[Any]],
+    n_jobs: int | None = None,
+) -> list[Any]:
+    """``[fn(*args) for args in args_list]``, in worker processes; results in input
+    order.
 
     ``n_jobs=None`` takes :func:`default_n_jobs`; ``n_jobs=1`` runs in this process with
     no pool (the same numbers, and tracebacks that point at ``fn``). Each element of
@@ -62,8 +72,10 @@ def run(fn: Callable[..., Any], args_list: Iterable[Sequence[Any]], n_jobs: int 
     args_list = list(args_list)
     bad = [a for a in args_list if not isinstance(a, tuple | list)]
     if bad:
-        raise TypeError(f"each element of args_list must be a tuple of arguments, got {bad[0]!r}; "
-                        "write [(seed,) for seed in seeds], or use map_seeds")
+        raise TypeError(
+            f"each element of args_list must be a tuple of arguments, got {bad[0]!r}; "
+            "write [(seed,) for seed in seeds], or use map_seeds"
+        )
     jobs = [tuple(a) for a in args_list]
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs)
     n_jobs = min(n_jobs, max(1, len(jobs)))
@@ -71,11 +83,22 @@ def run(fn: Callable[..., Any], args_list: Iterable[Sequence[Any]], n_jobs: int 
         return [_one_thread(fn, a) for a in jobs]
     from joblib import Parallel, delayed  # imported when a pool is needed
 
-    return list(Parallel(n_jobs=n_jobs, backend="loky")(delayed(_one_thread)(fn, a) for a in jobs))
+    return list(
+        Parallel(n_jobs=n_jobs, backend="loky")(
+            delayed(_one_thread)(fn, a) for a in jobs
+        )
+    )
 
 
-def map_seeds(fn: Callable[..., Any], seeds: Iterable[int], n_jobs: int | None = None, **kwargs: Any) -> list[Any]:
-    """``[fn(seed, **kwargs) for seed in seeds]`` via :func:`run`: one run per seed, in seed order."""
+def map_seeds(
+    fn: Callable[..., Any],
+    seeds: Iterable[int],
+    n_jobs: int | None = None,
+    **kwargs: Any,
+) -> list[Any]:
+    """``[fn(seed, **kwargs) for seed in seeds]`` via :func:`run`: one run per seed,
+    in seed order.
+    """
     seeds = list(seeds)
     if kwargs:
         return run(_with_kwargs, [(fn, s, kwargs) for s in seeds], n_jobs)

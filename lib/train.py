@@ -1,4 +1,6 @@
-"""Mini-batch training: ``fit`` runs the loop, ``evaluate`` scores a model on a data set."""
+"""Mini-batch training: ``fit`` runs the loop, ``evaluate`` scores a model on a data
+set.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +48,8 @@ class History:
 class Callback:
     """Hooks ``fit`` calls; subclasses override what they need.
 
-    ``on_epoch_end`` returns True to stop training (early stopping); ``on_batch_end`` runs
-    after every optimizer step (weight constraints such as max-norm).
+    ``on_epoch_end`` returns True to stop training (early stopping); ``on_batch_end``
+    runs after every optimizer step (weight constraints such as max-norm).
     """
 
     def on_train_begin(self, model: Sequential) -> None:
@@ -65,17 +67,22 @@ class Callback:
 
 
 class RecordParams(Callback):
-    """Record a copy of selected parameters after every step, to draw optimisation paths.
+    """Record a copy of selected parameters after every step, to draw optimisation
+    paths.
 
-    ``trace[key]`` becomes an array of shape ``(steps + 1, *param.shape)``, starting with the
-    parameters before training.
+    ``trace[key]`` becomes an array of shape ``(steps + 1, *param.shape)``, starting
+    with the parameters before training.
     """
 
     def __init__(self, keys: Sequence[str]) -> None:
-        if isinstance(keys, str) or not isinstance(keys, Sequence) or not all(
-                isinstance(k, str) for k in keys):
-            raise TypeError(f"keys must be a list of parameter names such as ['0.W'], "
-                            f"got {keys!r}")
+        if (
+            isinstance(keys, str)
+            or not isinstance(keys, Sequence)
+            or not all(isinstance(k, str) for k in keys)
+        ):
+            raise TypeError(
+                f"keys must be a list of parameter names such as ['0.W'], got {keys!r}"
+            )
         self.keys = list(keys)
         self.trace: dict[str, np.ndarray] = {}
         self._steps: dict[str, list[np.ndarray]] = {}
@@ -83,7 +90,10 @@ class RecordParams(Callback):
     def on_train_begin(self, model: Sequential) -> None:
         missing = [k for k in self.keys if k not in model.params]
         if missing:
-            raise ValueError(f"keys {missing} are not parameters of the model; it has {sorted(model.params)}")
+            raise ValueError(
+                f"keys {missing} are not parameters of the model; it has "
+                f"{sorted(model.params)}"
+            )
         self._steps = {k: [model.params[k].copy()] for k in self.keys}
 
     def on_batch_end(self, model: Sequential) -> None:
@@ -104,12 +114,16 @@ def predicted_labels(output: np.ndarray) -> np.ndarray:
     """
     out = np.asarray(output)
     if out.dtype.kind not in "biuf" or out.ndim not in (1, 2):
-        raise TypeError(f"output must be a numeric 1-D or 2-D array (one row per "
-                        f"sample), got dtype {out.dtype}, shape {out.shape}")
+        raise TypeError(
+            f"output must be a numeric 1-D or 2-D array (one row per "
+            f"sample), got dtype {out.dtype}, shape {out.shape}"
+        )
     if out.dtype.kind == "f" and np.isnan(out).any():
         rows = np.flatnonzero(np.isnan(out.reshape(len(out), -1)).any(axis=1))
-        raise ValueError(f"output has NaN in {rows.size} row(s) (first: row "
-                         f"{rows[0]}); a NaN row has no predicted class")
+        raise ValueError(
+            f"output has NaN in {rows.size} row(s) (first: row "
+            f"{rows[0]}); a NaN row has no predicted class"
+        )
     return _predicted(out)
 
 
@@ -129,32 +143,38 @@ def _labels(target: np.ndarray) -> np.ndarray:
 def _batch_accuracy(loss: Loss, output: np.ndarray, target: np.ndarray) -> float:
     if not isinstance(loss, SoftmaxCrossEntropy | BinaryCrossEntropy):
         return float("nan")
-    # lib.metrics.accuracy's value, (1/N) Σ 1[ŷ_n = y_n]; its input checks are for a user's arrays,
-    # and would cost a few percent of an epoch here, once per batch, on arrays made just above
-    # np.mean of the booleans sums them exactly in float64 and divides by N: count / N
-    # is the same number without np.mean's Python layers, 60 % faster
-    # (bench/components.py)
+    # lib.metrics.accuracy's value, (1/N) Σ 1[ŷ_n = y_n]; its input checks are for a
+    # user's arrays, and would cost a few percent of an epoch here, once per batch, on
+    # arrays made just above np.mean of the booleans sums them exactly in float64 and
+    # divides by N: count / N is the same number without np.mean's Python layers, 60 %
+    # faster (bench/components.py)
     correct = _labels(target) == _predicted(output)
     return np.count_nonzero(correct) / correct.size
 
 
-def evaluate(model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def evaluate(
+    model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray
+) -> tuple[float, float]:
     """(loss, accuracy) of ``model`` on (X, y) in inference mode.
 
-    Accuracy is NaN for losses that are not classification losses (e.g. mean squared error).
+    Accuracy is NaN for losses that are not classification losses (e.g. mean squared
+    error).
     NaN or inf in X or y is refused (ValueError naming it). A diverged model (NaN or
     inf outputs) scores a NaN or inf loss, as ``fit`` records it: the value of the
     :class:`lib.losses.NonFiniteLossError` the loss raised.
     """
     X, y = _check_data("X", X), _check_data("y", y)
     if len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"X and y must hold the same number of samples, at least one, "
-                         f"got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"X and y must hold the same number of samples, at least one, "
+            f"got {len(X)} and {len(y)}"
+        )
     return _evaluate(model, loss, X, y)
 
 
-def _evaluate(model: Sequential, loss: Loss, X: np.ndarray,
-              y: np.ndarray) -> tuple[float, float]:
+def _evaluate(
+    model: Sequential, loss: Loss, X: np.ndarray, y: np.ndarray
+) -> tuple[float, float]:
     """:func:`evaluate` without its data checks (``fit`` checked the data once); a loss
     that is not finite is returned (a diverged model's NaN), not raised."""
     out = model.forward(X, training=False)
@@ -165,29 +185,45 @@ def _evaluate(model: Sequential, loss: Loss, X: np.ndarray,
     return value, _batch_accuracy(loss, out, y)
 
 
-def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
-        epochs: int, batch_size: int, rng: np.random.Generator | int,
-        validation: tuple[np.ndarray, np.ndarray] | None = None,
-        schedule: Callable[[int], float] | None = None, schedule_per: str = "epoch",
-        regularizer=None, callbacks: Sequence[Callback] = (), progress: bool = False,
-        train_metrics: str = "eval", drop_last: bool = False, penalize_biases: bool = False,
-        clip_norm: float | None = None, clip_value: float | None = None) -> History:
-    """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements {eq}`eq-minibatch-sgd`).
+def fit(
+    model: Sequential,
+    loss: Loss,
+    optimizer: Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator | int,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    schedule: Callable[[int], float] | None = None,
+    schedule_per: str = "epoch",
+    regularizer=None,
+    callbacks: Sequence[Callback] = (),
+    progress: bool = False,
+    train_metrics: str = "eval",
+    drop_last: bool = False,
+    penalize_biases: bool = False,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+) -> History:
+    """Train ``model`` by mini-batch gradient descent on ``loss`` (Implements
+    {eq}`eq-minibatch-sgd`).
 
     Each epoch visits every sample once in a fresh random order drawn from ``rng``.
 
     - ``schedule``: a function t -> lr applied at the start of every epoch
-      (``schedule_per="epoch"``, t = epoch index) or every step (``schedule_per="step"``,
-      t = global step count); or a stateful object with ``step(metric) -> lr`` (such as
-      ``ReduceLROnPlateau``) that is fed the validation loss (training loss without
-      validation data) after each epoch.
-    - ``regularizer``: an object with ``penalty(W)`` and ``grad(W)``; its gradient is added
-      to every weight matrix (not biases, unless ``penalize_biases=True``) before each step.
-      Recorded losses are the data loss alone, so that training and validation curves
-      compare like with like.
-    - ``train_metrics="eval"`` re-evaluates the whole training set in inference mode after
-      each epoch (dropout off, batch-norm running statistics); ``"running"`` reports the
-      mean over the epoch's mini-batches, as Keras does.
+      (``schedule_per="epoch"``, t = epoch index) or every step
+      (``schedule_per="step"``, t = global step count); or a stateful object with
+      ``step(metric) -> lr`` (such as ``ReduceLROnPlateau``) that is fed the validation
+      loss (training loss without validation data) after each epoch.
+    - ``regularizer``: an object with ``penalty(W)`` and ``grad(W)``; its gradient is
+      added to every weight matrix (not biases, unless ``penalize_biases=True``) before
+      each step. Recorded losses are the data loss alone, so that training and
+      validation curves compare like with like.
+    - ``train_metrics="eval"`` re-evaluates the whole training set in inference mode
+      after each epoch (dropout off, batch-norm running statistics); ``"running"``
+      reports the mean over the epoch's mini-batches, as Keras does.
     - ``drop_last=True`` skips each epoch's final batch when it is smaller than
       ``batch_size`` (needed with batch normalisation when it would hold one sample).
     - ``clip_value`` clips every gradient entry to [−c, c] ({eq}`eq-clip-value`), then
@@ -208,23 +244,43 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
     batch_size = check_int("batch_size", batch_size)
     rng = check_rng("rng", rng)
     if schedule_per not in ("epoch", "step"):
-        raise ValueError(f"schedule_per must be 'epoch' or 'step', got {schedule_per!r}")
+        raise ValueError(
+            f"schedule_per must be 'epoch' or 'step', got {schedule_per!r}"
+        )
     if train_metrics not in ("eval", "running"):
-        raise ValueError(f"train_metrics must be 'eval' or 'running', got {train_metrics!r}")
+        raise ValueError(
+            f"train_metrics must be 'eval' or 'running', got {train_metrics!r}"
+        )
     X, y = _check_data("X", X), _check_data("y", y)
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"X and y must have the same number of samples, got {len(X)} and {len(y)}"
+        )
     if len(X) == 0:
         raise ValueError(f"X must hold at least one sample, got shape {X.shape}")
     if drop_last and len(X) < batch_size:
-        raise ValueError(f"drop_last=True with {len(X)} samples and batch_size={batch_size} would train on no "
-                         "batch at all; use a batch_size <= the number of samples, or drop_last=False")
+        raise ValueError(
+            f"drop_last=True with {len(X)} samples and batch_size={batch_size} would "
+            "train on no "
+            "batch at all; use a batch_size <= the number of samples, or "
+            "drop_last=False"
+        )
     if validation is not None:
         if not isinstance(validation, tuple | list) or len(validation) != 2:
-            raise TypeError(f"validation must be a pair (X_val, y_val), got {type(validation).__name__}")
-        validation = (_check_data("validation[0]", validation[0]), _check_data("validation[1]", validation[1]))
+            raise TypeError(
+                "validation must be a pair (X_val, y_val), got "
+                f"{type(validation).__name__}"
+            )
+        validation = (
+            _check_data("validation[0]", validation[0]),
+            _check_data("validation[1]", validation[1]),
+        )
     for name, c in (("clip_norm", clip_norm), ("clip_value", clip_value)):
-        if c is not None and (isinstance(c, bool) or not isinstance(c, numbers.Real) or not 0 < c < math.inf):
+        if c is not None and (
+            isinstance(c, bool)
+            or not isinstance(c, numbers.Real)
+            or not 0 < c < math.inf
+        ):
             raise ValueError(f"{name} must be None or a finite number > 0, got {c!r}")
     plateau = schedule is not None and hasattr(schedule, "step")
     if plateau:
@@ -271,7 +327,10 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
         if train_metrics == "eval":
             tr_loss, tr_acc = _evaluate(model, loss, X, y)
         else:
-            tr_loss, tr_acc = np.average(losses, weights=sizes), np.average(accs, weights=sizes)
+            tr_loss, tr_acc = (
+                np.average(losses, weights=sizes),
+                np.average(accs, weights=sizes),
+            )
         history.train_loss.append(float(tr_loss))
         history.train_acc.append(float(tr_acc))
         history.lr.append(optimizer.lr)
@@ -280,7 +339,9 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
             history.val_loss.append(va_loss)
             history.val_acc.append(va_acc)
         if plateau:
-            optimizer.lr = schedule.step(history.val_loss[-1] if validation is not None else tr_loss)
+            optimizer.lr = schedule.step(
+                history.val_loss[-1] if validation is not None else tr_loss
+            )
         if bar is not None:
             _show_progress(bar, history)
         if any([cb.on_epoch_end(epoch, history, model) for cb in callbacks]):
@@ -294,35 +355,65 @@ def fit(model: Sequential, loss: Loss, optimizer: Optimizer, X: np.ndarray, y: n
 
 
 def _check_types(model, loss, optimizer, schedule, regularizer, callbacks) -> None:
-    """TypeErrors that name the argument, instead of an AttributeError deep in the loop."""
+    """TypeErrors that name the argument, instead of an AttributeError deep in the
+    loop.
+    """
     if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a lib.model.Sequential, got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a lib.model.Sequential, got {type(model).__name__}"
+        )
     if not isinstance(loss, Loss):
-        raise TypeError(f"loss must be a lib.losses.Loss instance such as SoftmaxCrossEntropy(), got {loss!r}")
+        raise TypeError(
+            "loss must be a lib.losses.Loss instance such as SoftmaxCrossEntropy(), "
+            f"got {loss!r}"
+        )
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a lib.optim.Optimizer instance such as SGD(0.1), got {optimizer!r}")
+        raise TypeError(
+            "optimizer must be a lib.optim.Optimizer instance such as SGD(0.1), got "
+            f"{optimizer!r}"
+        )
     if schedule is not None and not (callable(schedule) or hasattr(schedule, "step")):
-        raise TypeError(f"schedule must be a function t -> lr or an object with step(metric), got {schedule!r}")
-    if regularizer is not None and not (hasattr(regularizer, "penalty") and hasattr(regularizer, "grad")):
-        raise TypeError(f"regularizer must have penalty(W) and grad(W) (e.g. lib.regularizers.l2), got {regularizer!r}")
-    if isinstance(callbacks, Callback) or not all(isinstance(cb, Callback) for cb in callbacks):
-        raise TypeError(f"callbacks must be a sequence of lib.train.Callback objects, got {callbacks!r}")
+        raise TypeError(
+            "schedule must be a function t -> lr or an object with step(metric), got "
+            f"{schedule!r}"
+        )
+    if regularizer is not None and not (
+        hasattr(regularizer, "penalty") and hasattr(regularizer, "grad")
+    ):
+        raise TypeError(
+            "regularizer must have penalty(W) and grad(W) (e.g. lib.regularizers.l2), "
+            f"got {regularizer!r}"
+        )
+    if isinstance(callbacks, Callback) or not all(
+        isinstance(cb, Callback) for cb in callbacks
+    ):
+        raise TypeError(
+            "callbacks must be a sequence of lib.train.Callback objects, got "
+            f"{callbacks!r}"
+        )
 
 
 def _check_data(name: str, a: object) -> np.ndarray:
     """A numeric array without NaN or inf (one pass over the data, once per ``fit``)."""
     arr = np.asarray(a)
     if arr.dtype.kind not in "biuf" or arr.ndim == 0:
-        raise TypeError(f"{name} must be a numeric array with one row per sample, got dtype {arr.dtype}, "
-                        f"shape {arr.shape}")
+        raise TypeError(
+            f"{name} must be a numeric array with one row per sample, got dtype "
+            f"{arr.dtype}, "
+            f"shape {arr.shape}"
+        )
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} contains {bad} NaN or inf value(s); remove or impute them before training")
+        raise ValueError(
+            f"{name} contains {bad} NaN or inf value(s); remove or impute them before "
+            "training"
+        )
     return arr
 
 
 def _progress_bar(epochs: int):
-    from tqdm.auto import tqdm  # imported only when asked: the numeric core needs NumPy only
+    # imported only when asked: the numeric core needs NumPy only
+    from tqdm.auto import tqdm
 
     return tqdm(total=epochs, desc="epoch", unit="epoch", file=sys.stderr, leave=True)
 

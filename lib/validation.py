@@ -31,7 +31,9 @@ def _check_k(k: int, n: int, what: str = "samples") -> int:
 
 
 def _folds_from_test(test_blocks: Iterable[np.ndarray], n: int) -> list[Split]:
-    """(train, test) pairs where each train set is the complement of its test block, both sorted."""
+    """(train, test) pairs where each train set is the complement of its test block,
+    both sorted.
+    """
     out = []
     for test in test_blocks:
         mask = np.ones(n, dtype=bool)
@@ -40,40 +42,50 @@ def _folds_from_test(test_blocks: Iterable[np.ndarray], n: int) -> list[Split]:
     return out
 
 
-def kfold(n: int, k: int, shuffle: bool = False, rng: np.random.Generator | int | None = None) -> list[Split]:
+def kfold(
+    n: int, k: int, shuffle: bool = False, rng: np.random.Generator | int | None = None
+) -> list[Split]:
     """Cut indices 0..n−1 into k contiguous folds; fold i is the test set of split i.
 
     The first n mod k folds hold ⌈n/k⌉ samples, the others ⌊n/k⌋, exactly as
-    ``sklearn.model_selection.KFold``; with ``shuffle`` the indices are permuted by ``rng``
-    first (so the folds are random sets, but not the same sets as scikit-learn's). Returns
-    a list of k ``(train_idx, test_idx)`` pairs, each sorted; the test sets partition the
-    indices.
+    ``sklearn.model_selection.KFold``; with ``shuffle`` the indices are permuted by
+    ``rng`` first (so the folds are random sets, but not the same sets as
+    scikit-learn's). Returns a list of k ``(train_idx, test_idx)`` pairs, each sorted;
+    the test sets partition the indices.
     """
     n = check_size("n", n)
     k = _check_k(k, n)
     indices = np.arange(n)
     if shuffle:
         if rng is None:
-            raise TypeError("kfold(shuffle=True) needs rng= (a numpy Generator or seed)")
+            raise TypeError(
+                "kfold(shuffle=True) needs rng= (a numpy Generator or seed)"
+            )
         indices = check_rng("rng", rng).permutation(n)
     elif rng is not None:
-        raise ValueError("rng is only used with shuffle=True; pass shuffle=True or drop rng")
+        raise ValueError(
+            "rng is only used with shuffle=True; pass shuffle=True or drop rng"
+        )
     sizes = np.full(k, n // k)
     sizes[: n % k] += 1
     return _folds_from_test(np.split(indices, np.cumsum(sizes)[:-1]), n)
 
 
-def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
-                     rng: np.random.Generator | int | None = None) -> list[Split]:
+def stratified_kfold(
+    y: np.ndarray,
+    k: int,
+    shuffle: bool = False,
+    rng: np.random.Generator | int | None = None,
+) -> list[Split]:
     """k folds whose class proportions match those of ``y`` as closely as counts allow.
 
     Same assignment as ``sklearn.model_selection.StratifiedKFold`` (unshuffled): classes
     are taken in order of first appearance, the sorted labels are dealt round-robin to
     the folds to fix how many samples of each class each fold receives, and each class's
     samples are then assigned to folds in blocks, keeping their order in ``y``. With
-    ``shuffle`` each class's fold labels are permuted by ``rng`` (the per-fold counts stay
-    the same), as scikit-learn does, though with different random numbers. Fold sizes
-    differ by at most one.
+    ``shuffle`` each class's fold labels are permuted by ``rng`` (the per-fold counts
+    stay the same), as scikit-learn does, though with different random numbers. Fold
+    sizes differ by at most one.
 
     Raises ValueError if k exceeds the size of every class; warns (as scikit-learn does)
     if it exceeds the size of the smallest, since some folds then miss that class.
@@ -85,20 +97,34 @@ def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
     k = _check_k(k, n)
     if shuffle:
         if rng is None:
-            raise TypeError("stratified_kfold(shuffle=True) needs rng= (a numpy Generator or seed)")
+            raise TypeError(
+                "stratified_kfold(shuffle=True) needs rng= (a numpy Generator or seed)"
+            )
         rng = check_rng("rng", rng)
     elif rng is not None:
-        raise ValueError("rng is only used with shuffle=True; pass shuffle=True or drop rng")
+        raise ValueError(
+            "rng is only used with shuffle=True; pass shuffle=True or drop rng"
+        )
     _, first, inverse = np.unique(y, return_index=True, return_inverse=True)
-    encoded = np.argsort(np.argsort(first))[inverse]  # class ids in order of first appearance
+    # class ids in order of first appearance
+    encoded = np.argsort(np.argsort(first))[inverse]
     counts = np.bincount(encoded)
     if np.all(k > counts):
-        raise ValueError(f"k={k} is larger than the number of members of every class (counts {counts.tolist()})")
+        raise ValueError(
+            f"k={k} is larger than the number of members of every class (counts "
+            f"{counts.tolist()})"
+        )
     if k > counts.min():
-        warnings.warn(f"the smallest class has only {counts.min()} members, fewer than k={k}; "
-                      "some folds will not contain it", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"the smallest class has only {counts.min()} members, fewer than k={k}; "
+            "some folds will not contain it",
+            UserWarning,
+            stacklevel=2,
+        )
     y_order = np.sort(encoded)
-    allocation = np.stack([np.bincount(y_order[i::k], minlength=counts.size) for i in range(k)])
+    allocation = np.stack(
+        [np.bincount(y_order[i::k], minlength=counts.size) for i in range(k)]
+    )
     test_fold = np.empty(n, dtype=np.int64)
     for c in range(counts.size):
         folds_for_class = np.repeat(np.arange(k), allocation[:, c])
@@ -108,123 +134,189 @@ def stratified_kfold(y: np.ndarray, k: int, shuffle: bool = False,
     return _folds_from_test((np.flatnonzero(test_fold == i) for i in range(k)), n)
 
 
-def repeated_kfold(n: int, k: int, repeats: int, rng: np.random.Generator | int) -> list[Split]:
-    """Iterated k-fold: ``repeats`` rounds of shuffled k-fold, each with a fresh permutation.
+def repeated_kfold(
+    n: int, k: int, repeats: int, rng: np.random.Generator | int
+) -> list[Split]:
+    """Iterated k-fold: ``repeats`` rounds of shuffled k-fold, each with a fresh
+    permutation.
 
-    Returns ``repeats * k`` ``(train_idx, test_idx)`` pairs, round by round; every sample
-    is tested exactly ``repeats`` times. Same scheme as ``sklearn.model_selection.RepeatedKFold``
-    (the permutations come from ``rng``, so the sets differ from scikit-learn's).
+    Returns ``repeats * k`` ``(train_idx, test_idx)`` pairs, round by round; every
+    sample is tested exactly ``repeats`` times. Same scheme as
+    ``sklearn.model_selection.RepeatedKFold`` (the permutations come from ``rng``, so
+    the sets differ from scikit-learn's).
     """
     n = check_size("n", n)
     k = _check_k(k, n)
     repeats = check_size("repeats", repeats, limit=MAX_SIZE // n)
     rng = check_rng("rng", rng)
-    return [split for _ in range(repeats) for split in kfold(n, k, shuffle=True, rng=rng)]
+    return [
+        split for _ in range(repeats) for split in kfold(n, k, shuffle=True, rng=rng)
+    ]
 
 
-def time_series_split(n: int, k: int, *, test_size: int | None = None, gap: int = 0) -> list[Split]:
-    """Forward-chaining splits for ordered data: train on a prefix, test on the block after it.
+def time_series_split(
+    n: int, k: int, *, test_size: int | None = None, gap: int = 0
+) -> list[Split]:
+    """Forward-chaining splits for ordered data: train on a prefix, test on the block
+    after it.
 
     As ``sklearn.model_selection.TimeSeriesSplit(n_splits=k)``: the last k blocks of
-    ``test_size`` samples (default ⌊n/(k+1)⌋) are the test sets in time order; split i trains
-    on every sample before its test block minus ``gap`` samples, so no split ever trains
-    on a sample later than one it is tested on.
+    ``test_size`` samples (default ⌊n/(k+1)⌋) are the test sets in time order; split i
+    trains on every sample before its test block minus ``gap`` samples, so no split ever
+    trains on a sample later than one it is tested on.
     """
     n = check_size("n", n)
     k = check_int("k", k, minimum=2)
     gap = check_int("gap", gap, minimum=0)
     if k + 1 > n:
-        raise ValueError(f"k={k} splits need at least k + 1 = {k + 1} samples, got n={n}")
+        raise ValueError(
+            f"k={k} splits need at least k + 1 = {k + 1} samples, got n={n}"
+        )
     test_size = n // (k + 1) if test_size is None else check_int("test_size", test_size)
     if n - gap - test_size * k <= 0:
-        raise ValueError(f"k={k} test blocks of test_size={test_size} samples plus gap={gap} leave no training data "
-                         f"among n={n} samples")
+        raise ValueError(
+            f"k={k} test blocks of test_size={test_size} samples plus gap={gap} leave "
+            "no training data "
+            f"among n={n} samples"
+        )
     starts = range(n - k * test_size, n, test_size)
-    return [(np.arange(start - gap), np.arange(start, start + test_size)) for start in starts]
+    return [
+        (np.arange(start - gap), np.arange(start, start + test_size))
+        for start in starts
+    ]
 
 
-def cross_validate(train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
-                   X: np.ndarray, y: np.ndarray, splits: Iterable[Split]) -> np.ndarray:
-    """Per-fold scores s_i = train_and_score(X[train_i], y[train_i], X[test_i], y[test_i]).
+def cross_validate(
+    train_and_score: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float],
+    X: np.ndarray,
+    y: np.ndarray,
+    splits: Iterable[Split],
+) -> np.ndarray:
+    """Per-fold scores s_i = train_and_score(X[train_i], y[train_i], X[test_i],
+    y[test_i]).
 
-    ``train_and_score`` trains a fresh model on the training part and returns its score on
-    the test part. The cross-validation estimate is the mean of the returned scores,
+    ``train_and_score`` trains a fresh model on the training part and returns its score
+    on the test part. The cross-validation estimate is the mean of the returned scores,
     R̂_CV = (1/K) Σ_i s_i, and their spread shows how much the estimate depends on the
     split (Implements {eq}`eq-cv-estimate`). ``splits`` comes from :func:`kfold`,
     :func:`stratified_kfold`, :func:`repeated_kfold` or :func:`time_series_split`.
     """
     if not callable(train_and_score):
-        raise TypeError(f"train_and_score must be callable, got {type(train_and_score).__name__}")
+        raise TypeError(
+            f"train_and_score must be callable, got {type(train_and_score).__name__}"
+        )
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"X and y must be arrays with one row per sample, got shapes {X.shape} and {y.shape}")
+        raise ValueError(
+            f"X and y must be arrays with one row per sample, got shapes {X.shape} and "
+            f"{y.shape}"
+        )
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"X and y must have the same number of samples, got {len(X)} and {len(y)}"
+        )
     n = len(X)
     if isinstance(splits, tuple) and len(splits) == 2 and np.ndim(splits[0]) == 1:
-        raise TypeError("splits must be a list of (train_idx, test_idx) pairs, got a single pair; "
-                        "wrap it in a list: [(train_idx, test_idx)]")
+        raise TypeError(
+            "splits must be a list of (train_idx, test_idx) pairs, got a single pair; "
+            "wrap it in a list: [(train_idx, test_idx)]"
+        )
     if isinstance(splits, str | bytes) or not hasattr(splits, "__iter__"):
-        raise TypeError(f"splits must be a list of (train_idx, test_idx) pairs, got {splits!r}")
+        raise TypeError(
+            f"splits must be a list of (train_idx, test_idx) pairs, got {splits!r}"
+        )
     scores = []
     for i, pair in enumerate(splits):
-        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
-            raise TypeError(f"splits[{i}] must be a (train_idx, test_idx) pair, got {pair!r}")
+        if (
+            isinstance(pair, str | bytes)
+            or not hasattr(pair, "__len__")
+            or len(pair) != 2
+        ):
+            raise TypeError(
+                f"splits[{i}] must be a (train_idx, test_idx) pair, got {pair!r}"
+            )
         train, test = pair
         train = check_array(f"splits[{i}] train indices", train, ndim=1)
         test = check_array(f"splits[{i}] test indices", test, ndim=1)
         if train.size == 0 or test.size == 0:
-            raise ValueError(f"splits[{i}] has an empty train or test set ({train.size} and {test.size} indices)")
+            raise ValueError(
+                f"splits[{i}] has an empty train or test set ({train.size} and "
+                f"{test.size} indices)"
+            )
         if train.dtype.kind not in "iu" or test.dtype.kind not in "iu":
-            raise TypeError(f"splits[{i}] must hold integer indices, got {train.dtype} and {test.dtype}")
+            raise TypeError(
+                f"splits[{i}] must hold integer indices, got {train.dtype} and "
+                f"{test.dtype}"
+            )
         for part, idx in (("train", train), ("test", test)):
             if idx.min() < 0 or idx.max() >= n:
-                raise ValueError(f"splits[{i}] {part} indices must lie in [0, {n}) for {n} samples, "
-                                 f"got range [{idx.min()}, {idx.max()}] (negative indices are refused)")
+                raise ValueError(
+                    f"splits[{i}] {part} indices must lie in [0, {n}) for {n} samples, "
+                    f"got range [{idx.min()}, {idx.max()}] (negative "
+                    "indices are refused)"
+                )
         if np.intersect1d(train, test).size:
-            raise ValueError(f"splits[{i}] trains and tests on the same samples; the estimate would leak")
+            raise ValueError(
+                f"splits[{i}] trains and tests on the same samples; the estimate would "
+                "leak"
+            )
         unique_test = np.unique(test)
         if unique_test.size != test.size:
             twice = unique_test[np.bincount(np.searchsorted(unique_test, test)) > 1][:3]
-            raise ValueError(f"splits[{i}] test indices repeat samples (e.g. "
-                             f"{twice.tolist()}); each test sample must be scored once")
+            raise ValueError(
+                f"splits[{i}] test indices repeat samples (e.g. "
+                f"{twice.tolist()}); each test sample must be scored once"
+            )
         score = train_and_score(X[train], y[train], X[test], y[test])
         if isinstance(score, bool) or not isinstance(score, numbers.Real):
-            raise TypeError(f"train_and_score must return a real number (the fold's score), got {score!r} "
-                            f"for splits[{i}]")
+            raise TypeError(
+                "train_and_score must return a real number (the fold's score), got "
+                f"{score!r} "
+                f"for splits[{i}]"
+            )
         if not math.isfinite(score):
-            raise ValueError(f"train_and_score returned {score!r} for splits[{i}]; a "
-                             "fold's score must be finite (handle a diverged run "
-                             "before it is averaged)")
+            raise ValueError(
+                f"train_and_score returned {score!r} for splits[{i}]; a "
+                "fold's score must be finite (handle a diverged run "
+                "before it is averaged)"
+            )
         scores.append(float(score))
     if not scores:
-        raise ValueError("splits is empty; cross_validate needs at least one (train, test) pair")
+        raise ValueError(
+            "splits is empty; cross_validate needs at least one (train, test) pair"
+        )
     return np.asarray(scores)
 
 
 def group_kfold(groups: np.ndarray, k: int) -> list[Split]:
-    """k folds that never split a group: every sample of a group is tested in the same fold.
+    """k folds that never split a group: every sample of a group is tested in the same
+    fold.
 
     Same index sets as ``sklearn.model_selection.GroupKFold(n_splits=k)`` (unshuffled;
     checked against scikit-learn 1.9.1, whose ``_iter_test_indices`` does exactly this):
     the distinct groups (sorted ids) are ordered by size, largest first
-    (``np.argsort(sizes, kind="stable")[::-1]``, so among equal sizes the larger id comes
-    first), and each is given to the fold that holds the fewest samples so far (the first
-    such fold on a tie), a greedy balance of the fold sizes.
-    Use it when samples of one group (a patient, a source document, the copies of one
-    image) resemble each other more than they resemble new data. Returns k ``(train_idx,
-    test_idx)`` pairs, each sorted; the test sets partition the indices.
+    (``np.argsort(sizes, kind="stable")[::-1]``, so among equal sizes the larger id
+    comes first), and each is given to the fold that holds the fewest samples so far
+    (the first such fold on a tie), a greedy balance of the fold sizes. Use it when
+    samples of one group (a patient, a source document, the copies of one image)
+    resemble each other more than they resemble new data. Returns k
+    ``(train_idx, test_idx)`` pairs, each sorted; the test sets partition the indices.
     """
     groups = np.asarray(groups)
     if groups.ndim != 1 or groups.size == 0:
-        raise ValueError(f"groups must be a non-empty 1-D array with one group id per sample, "
-                         f"got shape {groups.shape}")
+        raise ValueError(
+            f"groups must be a non-empty 1-D array with one group id per sample, "
+            f"got shape {groups.shape}"
+        )
     if groups.dtype.kind == "f" and not np.all(np.isfinite(groups)):
-        raise ValueError("groups contains NaN or inf; every sample needs a real group "
-                         "id (NaN ids would all fall into one group)")
+        raise ValueError(
+            "groups contains NaN or inf; every sample needs a real group "
+            "id (NaN ids would all fall into one group)"
+        )
     if groups.dtype.kind not in "biufUS":
-        raise TypeError(f"groups must hold numbers or strings (group ids), "
-                        f"got dtype {groups.dtype}")
+        raise TypeError(
+            f"groups must hold numbers or strings (group ids), got dtype {groups.dtype}"
+        )
     ids, inverse = np.unique(groups, return_inverse=True)
     k = _check_k(k, ids.size, what="distinct groups")
     sizes = np.bincount(inverse)
@@ -243,10 +335,11 @@ def group_kfold(groups: np.ndarray, k: int) -> list[Split]:
 class NestedCV:
     """The result of :func:`nested_cross_validate`, one entry per outer fold.
 
-    ``outer_scores[i]``: test score of the candidate chosen in fold i, retrained on fold i's
-    whole training part; ``inner_best[i]``: that candidate's mean inner-CV score (the number
-    a non-nested protocol would report); ``chosen[i]``: its index in ``candidates``;
-    ``inner_scores[i, j]``: candidate j's mean inner score in outer fold i.
+    ``outer_scores[i]``: test score of the candidate chosen in fold i, retrained on fold
+    i's whole training part; ``inner_best[i]``: that candidate's mean inner-CV score
+    (the number a non-nested protocol would report); ``chosen[i]``: its index in
+    ``candidates``; ``inner_scores[i, j]``: candidate j's mean inner score in outer fold
+    i.
     """
 
     outer_scores: np.ndarray
@@ -265,56 +358,102 @@ class NestedCV:
         return float(self.inner_best.mean() - self.outer_scores.mean())
 
 
-def nested_cross_validate(train_and_score: Callable[..., float], X: np.ndarray, y: np.ndarray,
-                          candidates: Sequence[Mapping[str, object]], outer: Iterable[Split],
-                          inner: Callable[[np.ndarray], list[Split]], *,
-                          higher_is_better: bool = True) -> NestedCV:
+def nested_cross_validate(
+    train_and_score: Callable[..., float],
+    X: np.ndarray,
+    y: np.ndarray,
+    candidates: Sequence[Mapping[str, object]],
+    outer: Iterable[Split],
+    inner: Callable[[np.ndarray], list[Split]],
+    *,
+    higher_is_better: bool = True,
+) -> NestedCV:
     """Cross-validation of a whole tuning procedure (Implements {eq}`eq-nested-cv`).
 
     For each outer split (train_i, test_i): every candidate setting is scored by
     :func:`cross_validate` on train_i alone, with the inner splits ``inner(y[train_i])``
-    (indices into train_i); the best mean inner score picks a candidate; it is retrained on
-    all of train_i and scored once on test_i. ``train_and_score(X_tr, y_tr, X_te, y_te,
-    **candidate)`` trains a fresh model and returns its score. The outer test folds never
-    take part in a choice, so the mean outer score estimates what the procedure "tune, then
-    train" will score on new data; the inner-best scores are optimistic by what the choice
-    fitted. Costs len(outer) × (len(candidates) × len(inner) + 1) training runs.
+    (indices into train_i); the best mean inner score picks a candidate; it is retrained
+    on all of train_i and scored once on test_i. ``train_and_score(X_tr, y_tr, X_te,
+    y_te, **candidate)`` trains a fresh model and returns its score. The outer test
+    folds never take part in a choice, so the mean outer score estimates what the
+    procedure "tune, then train" will score on new data; the inner-best scores are
+    optimistic by what the choice fitted. Costs len(outer) × (len(candidates) ×
+    len(inner) + 1) training runs.
     """
     if not callable(train_and_score):
-        raise TypeError(f"train_and_score must be callable, got {type(train_and_score).__name__}")
+        raise TypeError(
+            f"train_and_score must be callable, got {type(train_and_score).__name__}"
+        )
     if not callable(inner):
-        raise TypeError(f"inner must be a function y_train -> list of splits (e.g. lambda y: "
-                        f"stratified_kfold(y, 3)), got {type(inner).__name__}")
+        raise TypeError(
+            f"inner must be a function y_train -> list of splits (e.g. lambda y: "
+            f"stratified_kfold(y, 3)), got {type(inner).__name__}"
+        )
     if isinstance(candidates, str | bytes) or not hasattr(candidates, "__iter__"):
-        raise TypeError(f"candidates must be a list of dicts (settings), got {candidates!r}")
+        raise TypeError(
+            f"candidates must be a list of dicts (settings), got {candidates!r}"
+        )
     if not all(isinstance(c, Mapping) for c in candidates):
-        raise TypeError(f"candidates must be a list of dicts (settings), got {candidates!r}")
+        raise TypeError(
+            f"candidates must be a list of dicts (settings), got {candidates!r}"
+        )
     candidates = [dict(c) for c in candidates]
     if not candidates:
-        raise ValueError("candidates is empty; nested_cross_validate needs at least one setting")
+        raise ValueError(
+            "candidates is empty; nested_cross_validate needs at least one setting"
+        )
     X, y = np.asarray(X), np.asarray(y)
     if isinstance(outer, str | bytes) or not hasattr(outer, "__iter__"):
-        raise TypeError(f"outer must be a list of (train_idx, test_idx) pairs, got {outer!r}")
+        raise TypeError(
+            f"outer must be a list of (train_idx, test_idx) pairs, got {outer!r}"
+        )
     outer = list(outer)
     for i, pair in enumerate(outer):
-        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
-            raise TypeError(f"outer[{i}] must be a (train_idx, test_idx) pair, got {pair!r}")
+        if (
+            isinstance(pair, str | bytes)
+            or not hasattr(pair, "__len__")
+            or len(pair) != 2
+        ):
+            raise TypeError(
+                f"outer[{i}] must be a (train_idx, test_idx) pair, got {pair!r}"
+            )
     if not outer:
-        raise ValueError("outer is empty; nested_cross_validate needs at least one (train, test) pair")
+        raise ValueError(
+            "outer is empty; nested_cross_validate needs at least one (train, test) "
+            "pair"
+        )
     sign = 1.0 if higher_is_better else -1.0
     outer_scores, inner_best, chosen, inner_scores = [], [], [], []
     for train, test in outer:
         X_tr, y_tr = X[train], y[train]
         splits = inner(y_tr)
-        means = np.array([
-            cross_validate(lambda a, b, c, d, cand=cand: train_and_score(a, b, c, d, **cand),
-                           X_tr, y_tr, splits).mean()
-            for cand in candidates])
+        means = np.array(
+            [
+                cross_validate(
+                    lambda a, b, c, d, cand=cand: train_and_score(a, b, c, d, **cand),
+                    X_tr,
+                    y_tr,
+                    splits,
+                ).mean()
+                for cand in candidates
+            ]
+        )
         best = int(np.argmax(sign * means))
-        fold_score = cross_validate(lambda a, b, c, d, cand=candidates[best]: train_and_score(a, b, c, d, **cand),
-                                    X, y, [(np.asarray(train), np.asarray(test))])[0]
+        fold_score = cross_validate(
+            lambda a, b, c, d, cand=candidates[best]: train_and_score(
+                a, b, c, d, **cand
+            ),
+            X,
+            y,
+            [(np.asarray(train), np.asarray(test))],
+        )[0]
         outer_scores.append(fold_score)
         inner_best.append(means[best])
         chosen.append(best)
         inner_scores.append(means)
-    return NestedCV(np.array(outer_scores), np.array(inner_best), np.array(chosen), np.array(inner_scores))
+    return NestedCV(
+        np.array(outer_scores),
+        np.array(inner_best),
+        np.array(chosen),
+        np.array(inner_scores),
+    )

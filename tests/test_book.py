@@ -207,3 +207,34 @@ def test_labelled_equations_show_their_implementation(name):
 
     missing = [label for label in LABELLED_EQ.findall(markdown(nb)) if not covered(label)]
     assert missing == [], f"labelled equations without their lib code beside them: {missing}"
+
+
+LIBCODE_BLOCK = re.compile(r"```\{libcode\}\s+(\S+)\s*\n((?::[\w-]+:.*\n)*)")
+
+
+def libcode_listings() -> list[tuple[str, str, str]]:
+    """(chapter, lib object, docstring option) of every ```{libcode}``` listing."""
+    found = []
+    for nb in NOTEBOOKS:
+        for target, options in LIBCODE_BLOCK.findall(markdown(nb) + "\n"):
+            mode = re.search(r":docstring:\s*(\w+)", options)
+            found.append((nb.stem, target, mode.group(1) if mode else "first"))
+    return found
+
+
+def test_libcode_listings_fit_the_column():
+    """A listing shows lib's source as the page renders it (_ext/libcode.py): no line over
+    88 columns, so no listing scrolls sideways (lib/ruff.toml keeps lib at 88)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from libcode import lib_source
+
+    listings = libcode_listings()
+    assert len(listings) >= len(NOTEBOOKS)
+    wide = {}
+    for stem, target, mode in listings:
+        lines = [line for line in lib_source(target, mode)[0].splitlines() if len(line) > 88]
+        if lines:
+            wide[f"{stem}: {target}"] = lines[:2]
+    assert wide == {}

@@ -12,14 +12,18 @@ SELU_LAMBDA = 1.0507009873554804934193349852946
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x (Implements {eq}`eq-sigmoid`)."""
+    """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x (Implements
+    {eq}`eq-sigmoid`).
+    """
     x = check_numeric("x", x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 class ReLU(Layer):
-    """ReLU(x) = max(0, x); derivative 1 for x > 0, else 0 (Implements {eq}`eq-relu`)."""
+    """ReLU(x) = max(0, x); derivative 1 for x > 0, else 0 (Implements
+    {eq}`eq-relu`).
+    """
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)

@@ -1,11 +1,11 @@
 """The base class every layer derives from, and the input checks they share.
 
 A layer keeps its trainable arrays in ``params`` and their gradients, with the same keys
-and shapes, in ``grads``; ``backward`` overwrites ``grads`` in place and ``forward`` reads
-``params`` at call time, so that a container (``Sequential``, ``Residual``) may hand the
-layer views into a larger buffer (``rebind``). Non-trainable state (batch-norm running
-statistics) lives in ``buffers``. Every layer works on a whole batch: nothing loops over
-samples.
+and shapes, in ``grads``; ``backward`` overwrites ``grads`` in place and ``forward``
+reads ``params`` at call time, so that a container (``Sequential``, ``Residual``) may
+hand the layer views into a larger buffer (``rebind``). Non-trainable state (batch-norm
+running statistics) lives in ``buffers``. Every layer works on a whole batch: nothing
+loops over samples.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import numpy as np
 
 
 def as_input(x: object, layer: Layer) -> np.ndarray:
-    """``x`` as a floating-point array: array-likes via ``np.asarray``, integers promoted.
+    """``x`` as a floating-point array: array-likes via ``np.asarray``, integers
+    promoted.
 
     Integer and boolean arrays are valid inputs; they are promoted to float64 so that no
     layer truncates (a slope α = 0.5 or a dropout scale 1/(1 − p) applied to an integer
@@ -49,7 +50,8 @@ def check_distinct(layers: list[Layer]) -> None:
                     f"layers[{where}] is the same {layer!r} instance as "
                     f"layers[{seen[id(layer)]}]; "
                     f"a layer remembers its last input for backward, so every position "
-                    f"needs its own instance (create another {type(layer).__name__})")
+                    f"needs its own instance (create another {type(layer).__name__})"
+                )
             seen[id(layer)] = where
             inner = getattr(layer, "layers", None)
             if isinstance(inner, list):
@@ -78,11 +80,13 @@ class Layer:
         """Use ``param`` and ``grad`` as the arrays of parameter ``key`` from now on.
 
         :class:`lib.model.Sequential` calls this with views into its flat buffers, after
-        copying the current values in; a container layer (:class:`Residual`) overrides it
-        to route ``"i.name"`` keys to its inner layers. An unknown key is a KeyError.
+        copying the current values in; a container layer (:class:`Residual`) overrides
+        it to route ``"i.name"`` keys to its inner layers. An unknown key is a KeyError.
         """
         if key not in self.params:
-            raise KeyError(f"key must be one of {sorted(self.params)} for {self!r}, got {key!r}")
+            raise KeyError(
+                f"key must be one of {sorted(self.params)} for {self!r}, got {key!r}"
+            )
         self.params[key] = param
         self.grads[key] = grad
 
@@ -95,21 +99,30 @@ class Layer:
         return as_input(x, self)
 
     def _output(self, out: np.ndarray) -> np.ndarray:
-        """Remember the shape of the forward output, which ``backward`` checks ``dout`` against."""
+        """Remember the shape of the forward output, which ``backward`` checks
+        ``dout`` against.
+        """
         self._out_shape = out.shape
         return out
 
     def _dout(self, dout: object) -> np.ndarray:
-        """``dout`` as an array of the forward output's shape, or a ValueError saying which shape."""
+        """``dout`` as an array of the forward output's shape, or a ValueError saying
+        which shape.
+        """
         self._cached()
         d = np.asarray(dout)
         if d.dtype.kind in "biu":
             d = d.astype(np.float64)
         elif d.dtype.kind != "f":
-            raise TypeError(f"dout must be a numeric array for {self!r}, got dtype {d.dtype}")
+            raise TypeError(
+                f"dout must be a numeric array for {self!r}, got dtype {d.dtype}"
+            )
         if d.shape != self._out_shape:
-            raise ValueError(f"dout must have shape {self._out_shape} (the shape of the last forward "
-                             f"output of {self!r}), got {d.shape}")
+            raise ValueError(
+                f"dout must have shape {self._out_shape} (the shape of the last "
+                "forward "
+                f"output of {self!r}), got {d.shape}"
+            )
         return d
 
     def __repr__(self) -> str:

@@ -1,4 +1,6 @@
-"""Layers on sequences of shape (batch, channels, length): convolution, pooling, flattening."""
+"""Layers on sequences of shape (batch, channels, length): convolution, pooling,
+flattening.
+"""
 
 from __future__ import annotations
 
@@ -11,26 +13,35 @@ from .base import Layer
 
 
 def _check_sequence(layer: Layer, x: np.ndarray, channels: int | None = None) -> None:
-    if x.ndim != 3 or (channels is not None and x.shape[1] != channels) or x.shape[2] == 0:
+    if (
+        x.ndim != 3
+        or (channels is not None and x.shape[1] != channels)
+        or x.shape[2] == 0
+    ):
         c = "channels" if channels is None else channels
-        raise ValueError(f"x must have shape (batch, {c}, length) with length >= 1 for {layer!r}, got {x.shape}")
+        raise ValueError(
+            f"x must have shape (batch, {c}, length) with length >= 1 for {layer!r}, "
+            f"got {x.shape}"
+        )
 
 
 class Conv1D(Layer):
-    """1-D convolution (cross-correlation, as in every deep-learning framework) over (batch, C_in, L).
+    """1-D convolution (cross-correlation, as in every deep-learning framework) over
+    (batch, C_in, L).
 
-    y[n, o, t] = b[o] + Σ_c Σ_j W[o, c, j] · x_pad[n, c, t·s + j], for t = 0 … L_out − 1,
-    L_out = ⌊(L + 2p − k)/s⌋ + 1, with x_pad the input with p zeros on both ends
+    y[n, o, t] = b[o] + Σ_c Σ_j W[o, c, j] · x_pad[n, c, t·s + j], for t = 0 … L_out −
+    1, L_out = ⌊(L + 2p − k)/s⌋ + 1, with x_pad the input with p zeros on both ends
     (Implements {eq}`eq-conv1d`). It is a dense layer applied to every window of k
     positions with the same weights: the windows are gathered into a matrix of shape
     (C_in · k, batch · L_out) (im2col, from a strided view) and multiplied by W reshaped
     to (C_out, C_in · k), one matrix product for the whole batch. (This layout of the
-    window matrix measured 1.5× faster than (batch · L_out, C_in · k) on the book's CNN.)
+    window matrix measured 1.5× faster than (batch · L_out, C_in · k) on the book's
+    CNN.)
 
     Backward (Implements {eq}`eq-conv1d-backward`): ∂L/∂b[o] = Σ_{n,t} δ[n, o, t];
     ∂L/∂W[o, c, j] = Σ_{n,t} δ[n, o, t] x_pad[n, c, t·s + j] (the same window matrix);
-    ∂L/∂x_pad[n, c, t·s + j] += Σ_o δ[n, o, t] W[o, c, j], accumulated with one loop over
-    the k kernel offsets j (col2im), then the padding is cut off.
+    ∂L/∂x_pad[n, c, t·s + j] += Σ_o δ[n, o, t] W[o, c, j], accumulated with one loop
+    over the k kernel offsets j (col2im), then the padding is cut off.
 
     ``W`` has shape (out_channels, in_channels, kernel_size) and ``b`` (out_channels,),
     PyTorch's layout and semantics (``torch.nn.functional.conv1d``, PyTorch 2.x).
@@ -43,9 +54,18 @@ class Conv1D(Layer):
     interval.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-                 padding: int = 0, init: str | _init.Initializer = "he_normal",
-                 rng: np.random.Generator | int | None = None, *, dtype: type = np.float64) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int = 1,
+        padding: int = 0,
+        init: str | _init.Initializer = "he_normal",
+        rng: np.random.Generator | int | None = None,
+        *,
+        dtype: type = np.float64,
+    ) -> None:
         super().__init__()
         self.in_channels = check_size("in_channels", in_channels)
         self.out_channels = check_size("out_channels", out_channels)
@@ -56,10 +76,15 @@ class Conv1D(Layer):
         f = _init.get(init)
         self.init_name = getattr(f, "__name__", repr(f))
         if rng is None and f is not _init.zeros:
-            raise TypeError(f"Conv1D(init={self.init_name!r}) needs rng= (a numpy Generator or seed)")
+            raise TypeError(
+                f"Conv1D(init={self.init_name!r}) needs rng= (a numpy Generator or "
+                "seed)"
+            )
         shape = (self.out_channels, self.in_channels, self.kernel_size)
-        self.params = {"W": _init.kernel(f, shape, rng, dtype=dtype),
-                       "b": np.zeros(self.out_channels, dtype=dtype)}
+        self.params = {
+            "W": _init.kernel(f, shape, rng, dtype=dtype),
+            "b": np.zeros(self.out_channels, dtype=dtype),
+        }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def output_length(self, length: int) -> int:
@@ -70,8 +95,10 @@ class Conv1D(Layer):
         _check_sequence(self, x, self.in_channels)
         length, k, p = x.shape[2], self.kernel_size, self.padding
         if length + 2 * p < k:
-            raise ValueError(f"kernel_size={k} is larger than the padded input of {self!r}: "
-                             f"length {length} + 2·padding {p} = {length + 2 * p}")
+            raise ValueError(
+                f"kernel_size={k} is larger than the padded input of {self!r}: "
+                f"length {length} + 2·padding {p} = {length + 2 * p}"
+            )
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
@@ -104,16 +131,21 @@ class Conv1D(Layer):
         dxp = np.zeros((c, n, padded), dtype=dcols.dtype)
         stop = s * (l_out - 1) + 1
         for j in range(k):  # col2im: one strided add per kernel offset
-            dxp[:, :, j:j + stop:s] += dcols[:, j]
-        return dxp[:, :, p:p + length].transpose(1, 0, 2)
+            dxp[:, :, j : j + stop : s] += dcols[:, j]
+        return dxp[:, :, p : p + length].transpose(1, 0, 2)
 
     def __repr__(self) -> str:
-        return (f"Conv1D({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}, padding={self.padding}, init={self.init_name!r})")
+        return (
+            f"Conv1D({self.in_channels}, {self.out_channels}, "
+            f"kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding}, "
+            f"init={self.init_name!r})"
+        )
 
 
 class MaxPool1D(Layer):
-    """Max pooling over windows of ``size`` positions with stride ``size`` (Implements {eq}`eq-maxpool1d`).
+    """Max pooling over windows of ``size`` positions with stride ``size`` (Implements
+    {eq}`eq-maxpool1d`).
 
     y[n, c, t] = max_{0 ≤ j < size} x[n, c, t·size + j], L_out = ⌊L/size⌋: when ``size``
     does not divide the length, the last L mod size positions are dropped (they get zero
@@ -131,8 +163,10 @@ class MaxPool1D(Layer):
     def _check(self, x: np.ndarray) -> None:
         _check_sequence(self, x)
         if self.size > x.shape[2]:
-            raise ValueError(f"size={self.size} is larger than the input length {x.shape[2]} "
-                             f"for {self!r}")
+            raise ValueError(
+                f"size={self.size} is larger than the input length {x.shape[2]} "
+                f"for {self!r}"
+            )
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
@@ -155,7 +189,7 @@ class MaxPool1D(Layer):
         dx = np.zeros(shape, dtype=dout.dtype)
         stop = idx.shape[2] * self.size
         for j in range(self.size):
-            dx[:, :, j:stop:self.size] = dout * (idx == j)
+            dx[:, :, j : stop : self.size] = dout * (idx == j)
         return dx
 
     def __repr__(self) -> str:
@@ -163,8 +197,8 @@ class MaxPool1D(Layer):
 
 
 class GlobalAvgPool1D(Layer):
-    """y[n, c] = (1/L) Σ_t x[n, c, t]: (batch, C, L) → (batch, C); ∂L/∂x[n, c, t] = δ[n, c]/L
-    (Implements {eq}`eq-global-avg-pool`)."""
+    """y[n, c] = (1/L) Σ_t x[n, c, t]: (batch, C, L) → (batch, C); ∂L/∂x[n, c, t] = δ[n,
+    c]/L (Implements {eq}`eq-global-avg-pool`)."""
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
@@ -186,8 +220,10 @@ class Flatten(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
         if x.ndim < 2:
-            raise ValueError(f"x must have shape (batch, ...) with at least 2 axes for "
-                             f"{self!r}, got {x.shape}")
+            raise ValueError(
+                f"x must have shape (batch, ...) with at least 2 axes for "
+                f"{self!r}, got {x.shape}"
+            )
         self._cache = (x.shape,)
         return self._output(x.reshape(len(x), int(np.prod(x.shape[1:]))))
 

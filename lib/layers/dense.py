@@ -10,15 +10,23 @@ from .base import Layer
 
 
 class Dense(Layer):
-    """Fully connected layer y = xW + b with W of shape (n_in, n_out) (Implements {eq}`eq-dense`).
+    """Fully connected layer y = xW + b with W of shape (n_in, n_out) (Implements
+    {eq}`eq-dense`).
 
-    Backward: ∂L/∂W = xᵀ δ, ∂L/∂b = Σ_batch δ, ∂L/∂x = δ Wᵀ (Implements {eq}`eq-dense-backward`).
-    ``init`` is the name of a function in :mod:`lib.init` or a callable
-    ``f(fan_in, fan_out, rng) -> W``; the bias starts at zero.
+    Backward: ∂L/∂W = xᵀ δ, ∂L/∂b = Σ_batch δ, ∂L/∂x = δ Wᵀ (Implements
+    {eq}`eq-dense-backward`). ``init`` is the name of a function in :mod:`lib.init` or a
+    callable ``f(fan_in, fan_out, rng) -> W``; the bias starts at zero.
     """
 
-    def __init__(self, n_in: int, n_out: int, init: str | _init.Initializer = "glorot_uniform",
-                 rng: np.random.Generator | int | None = None, *, dtype: type = np.float64) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        init: str | _init.Initializer = "glorot_uniform",
+        rng: np.random.Generator | int | None = None,
+        *,
+        dtype: type = np.float64,
+    ) -> None:
         super().__init__()
         self.n_in = check_size("n_in", n_in)
         self.n_out = check_size("n_out", n_out)
@@ -26,17 +34,23 @@ class Dense(Layer):
         f = _init.get(init)
         self.init_name = getattr(f, "__name__", repr(f))
         if rng is None and f is not _init.zeros:
-            raise TypeError(f"Dense(init={self.init_name!r}) needs rng= (a numpy Generator or seed)")
+            raise TypeError(
+                f"Dense(init={self.init_name!r}) needs rng= (a numpy Generator or seed)"
+            )
         W = np.asarray(f(self.n_in, self.n_out, rng), dtype=dtype)
         if W.shape != (self.n_in, self.n_out):
-            raise ValueError(f"init returned shape {W.shape}, expected {(self.n_in, self.n_out)}")
+            raise ValueError(
+                f"init returned shape {W.shape}, expected {(self.n_in, self.n_out)}"
+            )
         self.params = {"W": W, "b": np.zeros(self.n_out, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = self._input(x)
         if x.ndim != 2 or x.shape[1] != self.n_in:
-            raise ValueError(f"x must have shape (batch, {self.n_in}) for {self!r}, got {x.shape}")
+            raise ValueError(
+                f"x must have shape (batch, {self.n_in}) for {self!r}, got {x.shape}"
+            )
         self._cache = (x,)
         out = x @ self.params["W"]
         out += self.params["b"]  # in place: no second (batch, n_out) array

@@ -1,4 +1,6 @@
-"""Dropout and alpha dropout: random masks in training mode, the identity at inference."""
+"""Dropout and alpha dropout: random masks in training mode, the identity at
+inference.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from .base import Layer
 
 
 class Dropout(Layer):
-    """Inverted dropout: y = x ⊙ m / (1 − p), m_i ~ Bernoulli(1 − p) (Implements {eq}`eq-dropout`).
+    """Inverted dropout: y = x ⊙ m / (1 − p), m_i ~ Bernoulli(1 − p) (Implements
+    {eq}`eq-dropout`).
 
     Only ``training=True`` drops; inference is the identity, and E[y] = x in both modes.
-    Integer inputs are promoted to float64 first, so the scale 1/(1 − p) is not truncated.
+    Integer inputs are promoted to float64 first, so the scale 1/(1 − p) is not
+    truncated.
     """
 
     def __init__(self, rate: float, rng: np.random.Generator | int) -> None:
@@ -26,7 +30,9 @@ class Dropout(Layer):
         if not training or self.rate == 0.0:
             self._cache = (None,)
             return self._output(x)
-        scaled_mask = (self.rng.random(x.shape) >= self.rate) * (1.0 / (1.0 - self.rate))
+        scaled_mask = (self.rng.random(x.shape) >= self.rate) * (
+            1.0 / (1.0 - self.rate)
+        )
         scaled_mask = scaled_mask.astype(x.dtype, copy=False)
         self._cache = (scaled_mask,)
         return self._output(x * scaled_mask)
@@ -43,9 +49,9 @@ class Dropout(Layer):
 class AlphaDropout(Layer):
     """Alpha dropout for SELU networks (Implements {eq}`eq-alpha-dropout`).
 
-    Dropped units are set to α' = −λα (SELU's negative saturation value) instead of 0, then
-    y = a·(x ⊙ m + α'(1 − m)) + b with a = (q + α'²q(1 − q))^(−1/2), b = −a α'(1 − q),
-    q = 1 − p, so that standard-normal inputs keep mean 0 and variance 1.
+    Dropped units are set to α' = −λα (SELU's negative saturation value) instead of 0,
+    then y = a·(x ⊙ m + α'(1 − m)) + b with a = (q + α'²q(1 − q))^(−1/2), b = −a α'(1 −
+    q), q = 1 − p, so that standard-normal inputs keep mean 0 and variance 1.
     """
 
     def __init__(self, rate: float, rng: np.random.Generator | int) -> None:

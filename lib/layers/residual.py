@@ -8,7 +8,8 @@ from .base import Layer, check_distinct
 
 
 class Residual(Layer):
-    """y = x + f(x), f the given layers applied in order (He et al., 2016) (Implements {eq}`eq-residual`).
+    """y = x + f(x), f the given layers applied in order (He et al., 2016) (Implements
+    {eq}`eq-residual`).
 
     Backward: ∂L/∂x = δ + J_fᵀ δ, the gradient through the identity plus the gradient
     through the branch. f(x) must have the shape of x (a ValueError otherwise).
@@ -23,20 +24,40 @@ class Residual(Layer):
     def __init__(self, *layers: Layer) -> None:
         super().__init__()
         if not layers:
-            raise ValueError("Residual needs at least one layer for its branch f, got none")
+            raise ValueError(
+                "Residual needs at least one layer for its branch f, got none"
+            )
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"layers[{i}] must be a lib.layers.Layer, got {type(layer).__name__}")
+                raise TypeError(
+                    f"layers[{i}] must be a lib.layers.Layer, got "
+                    f"{type(layer).__name__}"
+                )
         self.layers = list(layers)
         check_distinct(self.layers)
-        self.params = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.params.items()}
-        self.grads = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
-        self.buffers = {f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.buffers.items()}
+        self.params = {
+            f"{i}.{k}": v
+            for i, l in enumerate(self.layers)
+            for k, v in l.params.items()
+        }
+        self.grads = {
+            f"{i}.{k}": v for i, l in enumerate(self.layers) for k, v in l.grads.items()
+        }
+        self.buffers = {
+            f"{i}.{k}": v
+            for i, l in enumerate(self.layers)
+            for k, v in l.buffers.items()
+        }
 
     def rebind(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
-        """Route ``"i.name"`` to ``layers[i].rebind(name, ...)`` and update the flat dicts."""
+        """Route ``"i.name"`` to ``layers[i].rebind(name, ...)`` and update the flat
+        dicts.
+        """
         if key not in self.params:
-            raise KeyError(f"key must be one of {sorted(self.params)} for {type(self).__name__}, got {key!r}")
+            raise KeyError(
+                f"key must be one of {sorted(self.params)} for {type(self).__name__}, "
+                f"got {key!r}"
+            )
         i, name = key.split(".", 1)
         self.layers[int(i)].rebind(name, param, grad)
         self.params[key] = param
@@ -48,8 +69,10 @@ class Residual(Layer):
         for layer in self.layers:
             h = layer.forward(h, training)
         if h.shape != x.shape:
-            raise ValueError(f"the branch f of {self!r} maps x of shape {x.shape} "
-                             f"to shape {h.shape}; y = x + f(x) needs the same shape")
+            raise ValueError(
+                f"the branch f of {self!r} maps x of shape {x.shape} "
+                f"to shape {h.shape}; y = x + f(x) needs the same shape"
+            )
         self._cache = (True,)
         return self._output(x + h)
 

@@ -1,5 +1,5 @@
-"""Figures of the batch-normalisation chapter: the layer's computational graph, a grid of
-learning curves over initial weight scales, and final accuracy against that scale."""
+"""Figures of the batch-normalisation chapter: the layer's computational graph, a grid
+of learning curves over initial weight scales, and final accuracy against that scale."""
 
 from __future__ import annotations
 
@@ -23,30 +23,58 @@ _NODES = {
     "beta": (6.4, 0.0, r"$\beta$"),
     "L": (7.3, 0.45, "$L$"),
 }
-_EDGES = [("x", "mu"), ("x", "var"), ("mu", "var"), ("x", "xhat"), ("mu", "xhat"), ("var", "xhat"),
-          ("xhat", "y"), ("gamma", "y"), ("beta", "y"), ("y", "L")]
+_EDGES = [
+    ("x", "mu"),
+    ("x", "var"),
+    ("mu", "var"),
+    ("x", "xhat"),
+    ("mu", "xhat"),
+    ("var", "xhat"),
+    ("xhat", "y"),
+    ("gamma", "y"),
+    ("beta", "y"),
+    ("y", "L"),
+]
 
 
 def computational_graph(ax: Axes | None = None) -> Axes:
     """Draw the forward computational graph of batch normalisation.
 
-    Nodes are the quantities of {eq}`eq-bn-mean`, {eq}`eq-bn-var`, {eq}`eq-bn-normalize` and
-    {eq}`eq-bn-affine`; an arrow a → b means b is computed from a, so the backward pass
-    visits the arrows in reverse and sums the gradients that arrive at a node from several
-    arrows (x feeds μ_B, σ²_B and x̂ directly).
+    Nodes are the quantities of {eq}`eq-bn-mean`, {eq}`eq-bn-var`, {eq}`eq-bn-normalize`
+    and {eq}`eq-bn-affine`; an arrow a → b means b is computed from a, so the backward
+    pass visits the arrows in reverse and sums the gradients that arrive at a node from
+    several arrows (x feeds μ_B, σ²_B and x̂ directly).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 3))
     boxes = {}
     for name, (px, py, text) in _NODES.items():
         color = "#fde2c8" if name in ("gamma", "beta") else "#dbe9f6"
-        boxes[name] = ax.annotate(text, (px, py), ha="center", va="center", fontsize=11,
-                                  bbox={"boxstyle": "round,pad=0.35", "fc": color, "ec": "0.3"})
+        boxes[name] = ax.annotate(
+            text,
+            (px, py),
+            ha="center",
+            va="center",
+            fontsize=11,
+            bbox={"boxstyle": "round,pad=0.35", "fc": color, "ec": "0.3"},
+        )
     ax.figure.canvas.draw()  # lay the boxes out so that arrows can end at their edges
     for a, b in _EDGES:
-        ax.annotate("", xy=(0.5, 0.5), xycoords=boxes[b], xytext=(0.5, 0.5), textcoords=boxes[a],
-                    arrowprops={"arrowstyle": "-|>", "color": "0.25", "shrinkA": 1, "shrinkB": 1,
-                                "patchA": boxes[a].get_bbox_patch(), "patchB": boxes[b].get_bbox_patch()})
+        ax.annotate(
+            "",
+            xy=(0.5, 0.5),
+            xycoords=boxes[b],
+            xytext=(0.5, 0.5),
+            textcoords=boxes[a],
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "0.25",
+                "shrinkA": 1,
+                "shrinkB": 1,
+                "patchA": boxes[a].get_bbox_patch(),
+                "patchB": boxes[b].get_bbox_patch(),
+            },
+        )
     ax.set_xlim(-0.3, 7.6)
     ax.set_ylim(-0.15, 1.12)
     ax.axis("off")
@@ -55,28 +83,46 @@ def computational_graph(ax: Axes | None = None) -> Axes:
 
 def _metric(h: History, metric: str) -> list[float]:
     if metric not in ("train_loss", "val_loss", "train_acc", "val_acc"):
-        raise ValueError(f"metric must be one of train_loss, val_loss, train_acc, val_acc; got {metric!r}")
+        raise ValueError(
+            "metric must be one of train_loss, val_loss, train_acc, val_acc; got "
+            f"{metric!r}"
+        )
     return getattr(h, metric)
 
 
-def curve_grid(runs: Mapping[str, Sequence[History]], titles: Sequence[str], *, metric: str = "val_acc",
-               ncols: int = 4, epochs: int | None = None, chance: float | None = None) -> Figure:
+def curve_grid(
+    runs: Mapping[str, Sequence[History]],
+    titles: Sequence[str],
+    *,
+    metric: str = "val_acc",
+    ncols: int = 4,
+    epochs: int | None = None,
+    chance: float | None = None,
+) -> Figure:
     """A grid of small panels, panel k showing ``runs[label][k]`` for every label.
 
     ``runs`` maps a label (``"with BN"``) to one History per panel; all lists must have
-    ``len(titles)`` entries. A run that diverged (``History.diverged``) ends where its last
-    finite epoch ended and is marked with × at the right edge. ``chance`` draws a dotted
-    horizontal line (e.g. 0.1 for ten balanced classes).
+    ``len(titles)`` entries. A run that diverged (``History.diverged``) ends where its
+    last finite epoch ended and is marked with × at the right edge. ``chance`` draws a
+    dotted horizontal line (e.g. 0.1 for ten balanced classes).
     """
     n = len(titles)
     for label, hs in runs.items():
         if len(hs) != n:
-            raise ValueError(f"runs[{label!r}] has {len(hs)} histories, expected one per title ({n})")
+            raise ValueError(
+                f"runs[{label!r}] has {len(hs)} histories, expected one per title ({n})"
+            )
     if n == 0:
         raise ValueError("titles must not be empty")
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.0 * nrows), sharex=True, sharey=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(2.6 * ncols, 2.0 * nrows),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
     for k, ax in enumerate(axes.flat):
         if k >= n:
             ax.axis("off")
@@ -85,7 +131,14 @@ def curve_grid(runs: Mapping[str, Sequence[History]], titles: Sequence[str], *, 
             values = _metric(hs[k], metric)
             ax.plot(np.arange(1, len(values) + 1), values, color=f"C{i}", label=label)
             if hs[k].diverged:
-                ax.plot([epochs or max(len(values), 1)], [chance or 0.0], "x", color=f"C{i}", ms=8, mew=2)
+                ax.plot(
+                    [epochs or max(len(values), 1)],
+                    [chance or 0.0],
+                    "x",
+                    color=f"C{i}",
+                    ms=8,
+                    mew=2,
+                )
         if chance is not None:
             ax.axhline(chance, color="0.6", ls=":", lw=1)
         ax.set_title(titles[k], fontsize=9)
@@ -98,13 +151,18 @@ def curve_grid(runs: Mapping[str, Sequence[History]], titles: Sequence[str], *, 
     return fig
 
 
-def accuracy_vs_scale(scales: Sequence[float], accuracies: Mapping[str, np.ndarray], *, ax: Axes | None = None,
-                      chance: float | None = None) -> Axes:
+def accuracy_vs_scale(
+    scales: Sequence[float],
+    accuracies: Mapping[str, np.ndarray],
+    *,
+    ax: Axes | None = None,
+    chance: float | None = None,
+) -> Axes:
     """Final accuracy against initial weight scale σ (log axis, large σ on the left).
 
-    ``accuracies[label]`` has shape (len(scales),) or (len(scales), n_seeds); with seeds the
-    mean is drawn as a line and each seed as a dot. NaN marks a diverged run: it is drawn
-    as × on the ``chance`` line (or at 0).
+    ``accuracies[label]`` has shape (len(scales),) or (len(scales), n_seeds); with seeds
+    the mean is drawn as a line and each seed as a dot. NaN marks a diverged run: it is
+    drawn as × on the ``chance`` line (or at 0).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))

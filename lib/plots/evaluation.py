@@ -1,4 +1,6 @@
-"""Evaluation figures: confusion matrices, ROC and precision–recall curves, reliability diagrams."""
+"""Evaluation figures: confusion matrices, ROC and precision–recall curves,
+reliability diagrams.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +14,19 @@ from matplotlib.figure import Figure
 from .. import metrics
 
 
-def plot_confusion_matrix(cm: np.ndarray, labels: Sequence[str] | None = None, *, ax: Axes | None = None,
-                          normalize: bool = False, title: str | None = None) -> Axes:
-    """Draw a confusion matrix (rows: true class, columns: predicted class) with each cell's count.
+def plot_confusion_matrix(
+    cm: np.ndarray,
+    labels: Sequence[str] | None = None,
+    *,
+    ax: Axes | None = None,
+    normalize: bool = False,
+    title: str | None = None,
+) -> Axes:
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with each
+    cell's count.
 
-    With ``normalize`` each row is divided by its total, so the diagonal shows per-class recall.
+    With ``normalize`` each row is divided by its total, so the diagonal shows per-class
+    recall.
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
@@ -34,8 +44,15 @@ def plot_confusion_matrix(cm: np.ndarray, labels: Sequence[str] | None = None, *
     for i in range(k):
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
-            ax.text(j, i, text, ha="center", va="center", fontsize="small",
-                    color="white" if shown[i, j] > cut else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="white" if shown[i, j] > cut else "black",
+            )
     ax.set_xticks(range(k), labels)
     ax.set_yticks(range(k), labels)
     ax.set_xlabel("predicted")
@@ -45,9 +62,18 @@ def plot_confusion_matrix(cm: np.ndarray, labels: Sequence[str] | None = None, *
     return ax
 
 
-def plot_roc(fpr: np.ndarray, tpr: np.ndarray, *, ax: Axes | None = None, label: str | None = None,
-             chance: bool = True, **kwargs) -> Axes:
-    """Draw an ROC curve (TPR against FPR), with the chance diagonal of a random scorer."""
+def plot_roc(
+    fpr: np.ndarray,
+    tpr: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    chance: bool = True,
+    **kwargs,
+) -> Axes:
+    """Draw an ROC curve (TPR against FPR), with the chance diagonal of a random
+    scorer.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 3.5))
     if chance and not any(line.get_label() == "chance" for line in ax.lines):
@@ -63,8 +89,15 @@ def plot_roc(fpr: np.ndarray, tpr: np.ndarray, *, ax: Axes | None = None, label:
     return ax
 
 
-def plot_pr(recall: np.ndarray, precision: np.ndarray, *, ax: Axes | None = None, label: str | None = None,
-            prevalence: float | None = None, **kwargs) -> Axes:
+def plot_pr(
+    recall: np.ndarray,
+    precision: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    prevalence: float | None = None,
+    **kwargs,
+) -> Axes:
     """Draw a precision–recall curve as the step function average precision integrates.
 
     ``prevalence`` (the fraction of positives) draws the level of a random scorer.
@@ -84,9 +117,17 @@ def plot_pr(recall: np.ndarray, precision: np.ndarray, *, ax: Axes | None = None
     return ax
 
 
-def plot_reliability(frac_pos: np.ndarray, mean_pred: np.ndarray, *, ax: Axes | None = None,
-                     label: str | None = None, **kwargs) -> Axes:
-    """Reliability diagram: observed fraction of positives against mean predicted probability per bin."""
+def plot_reliability(
+    frac_pos: np.ndarray,
+    mean_pred: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    **kwargs,
+) -> Axes:
+    """Reliability diagram: observed fraction of positives against mean predicted
+    probability per bin.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 3.5))
     if not any(line.get_label() == "perfectly calibrated" for line in ax.lines):
@@ -100,11 +141,12 @@ def plot_reliability(frac_pos: np.ndarray, mean_pred: np.ndarray, *, ax: Axes | 
 
 
 def threshold_view(y_true: np.ndarray, y_score: np.ndarray, threshold: float) -> Figure:
-    """Confusion matrix, ROC and PR curves of a scorer, with the operating point at ``threshold``.
+    """Confusion matrix, ROC and PR curves of a scorer, with the operating point at
+    ``threshold``.
 
-    The classifier predicts positive when score ≥ threshold; the panels show its confusion
-    matrix, its (FPR, TPR) point on the ROC curve and its (recall, precision) point on the
-    PR curve. The static image of the threshold widget.
+    The classifier predicts positive when score ≥ threshold; the panels show its
+    confusion matrix, its (FPR, TPR) point on the ROC curve and its (recall, precision)
+    point on the PR curve. The static image of the threshold widget.
     """
     y_true = np.asarray(y_true)
     y_score = np.asarray(y_score)
@@ -114,14 +156,25 @@ def threshold_view(y_true: np.ndarray, y_score: np.ndarray, threshold: float) ->
     precision, recall, _ = metrics.precision_recall_f1(y_true, y_pred)
     fpr_pt = fp / max(fp + tn, 1)
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
-    plot_confusion_matrix(cm, ["neg", "pos"], ax=axes[0],
-                          title=f"t = {threshold:.2f}: P = {precision:.2f}, R = {recall:.2f}")
+    plot_confusion_matrix(
+        cm,
+        ["neg", "pos"],
+        ax=axes[0],
+        title=f"t = {threshold:.2f}: P = {precision:.2f}, R = {recall:.2f}",
+    )
     fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
-    plot_roc(fpr, tpr, ax=axes[1], label=f"AUC = {metrics.roc_auc(y_true, y_score):.3f}")
+    plot_roc(
+        fpr, tpr, ax=axes[1], label=f"AUC = {metrics.roc_auc(y_true, y_score):.3f}"
+    )
     axes[1].plot([fpr_pt], [recall], "o", color="C3", ms=8)
     prec_c, rec_c, _ = metrics.precision_recall_curve(y_true, y_score)
-    plot_pr(rec_c, prec_c, ax=axes[2], prevalence=float(np.mean(y_true)),
-            label=f"AP = {metrics.average_precision(y_true, y_score):.3f}")
+    plot_pr(
+        rec_c,
+        prec_c,
+        ax=axes[2],
+        prevalence=float(np.mean(y_true)),
+        label=f"AP = {metrics.average_precision(y_true, y_score):.3f}",
+    )
     axes[2].plot([recall], [precision], "o", color="C3", ms=8)
     fig.tight_layout()
     return fig

@@ -8,8 +8,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
 
-def explorer(draw: Callable[..., object], **controls: widgets.ValueWidget) -> widgets.VBox:
-    """Return a box of ``controls`` and an output area where ``draw(**values)`` is re-run on change.
+def explorer(
+    draw: Callable[..., object], **controls: widgets.ValueWidget
+) -> widgets.VBox:
+    """Return a box of ``controls`` and an output area where ``draw(**values)`` is
+    re-run on change.
 
     ``draw`` takes keyword arguments named like the controls and draws a figure with
     matplotlib; the figure is shown and closed after each redraw.
@@ -26,5 +29,7 @@ def explorer(draw: Callable[..., object], **controls: widgets.ValueWidget) -> wi
             plt.close("all")
 
     interactive = widgets.interactive_output(redraw, controls)
-    box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+    box = widgets.HBox(
+        list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+    )
     return widgets.VBox([box, out, interactive])
