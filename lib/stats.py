@@ -21,6 +21,11 @@ import numpy as np
 from ._checks import check_fraction, check_labels, check_real, check_rng
 
 VERDICTS = ("higher", "lower", "none")
+# A verdict whose interval ends within this fraction of its half-width of 0 is
+# borderline (Comparison.borderline). Chapter 5's LeCun + SELU against He interval
+# (-0.6 to 10.5 points, its end 0.11 half-widths from 0) excluded 0 on the
+# Sandybridge OpenBLAS kernel; 0.25 leaves a margin over that.
+BORDERLINE = 0.25
 
 
 def _betainc(a: float, b: float, x: float) -> float:
@@ -266,6 +271,34 @@ class Comparison:
             return "lower"
         return "none"
 
+    @property
+    def borderline(self) -> bool:
+        """True when the end of the interval nearest 0 lies within
+        ``BORDERLINE`` × the half-width of 0 (on either side).
+
+        Such a verdict rests on the last bits of the arithmetic: re-run on another CPU
+        (another BLAS kernel) every training run changes a little, the interval moves
+        by a fraction of its half-width, and the verdict can flip. The book reports
+        these with :meth:`hedged` and does not :func:`claim` them.
+        """
+        half = (self.high - self.low) / 2
+        return min(abs(self.low), abs(self.high)) <= BORDERLINE * half
+
+    def hedged(self, measure: str = "") -> str:
+        """:meth:`sentence`, or, when the comparison is :attr:`borderline`, the
+        difference without a verdict, e.g. "A minus B in test accuracy, 5.0 points
+        (95 % CI −0.6 to 10.5, 5 paired seeds; the interval ends next to zero, so no
+        verdict)"."""
+        if not self.borderline:
+            return self.sentence(measure)
+        what = f" in {measure}" if measure else ""
+        unit = f" {self.unit}" if self.unit else ""
+        return (
+            f"{self.a} minus {self.b}{what}, {self.mean:{self.fmt}}{unit} "
+            f"({self.interval()}, {self.n} paired seeds; the interval ends next to "
+            f"zero, so no verdict)"
+        )
+
     def interval(self) -> str:
         """The interval as text, e.g. "95 % CI 0.4 to 2.0"."""
         f = self.fmt
@@ -372,6 +405,13 @@ def claim(
             raise TypeError("pass either comparison (with expected) or holds, not both")
         if expected not in VERDICTS:
             raise ValueError(f"expected must be one of {VERDICTS}, got {expected!r}")
+        if comparison.borderline:
+            raise ClaimError(
+                f"claim rests on a borderline interval: {statement!r} expects verdict "
+                f"{expected!r}, but the interval ends next to zero and the verdict "
+                f"could flip on another machine ({comparison.sentence()}); report it "
+                f"with Comparison.hedged() and do not claim a verdict"
+            )
         if comparison.verdict != expected:
             raise ClaimError(
                 f"claim no longer holds: {statement!r} expects verdict {expected!r}, "

@@ -216,3 +216,46 @@ def test_bootstrap_diff_ci_is_reproducible_and_zero_for_identical_models():
 def test_paired_tests_refuse_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- borderline verdicts -------------------------------------------------------------
+
+def _comparison(low: float, high: float) -> stats.Comparison:
+    return stats.Comparison("A", "B", (low + high) / 2, low, high, n=5, unit="points")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "borderline"),
+    [
+        (-0.6, 10.5, True),  # chapter 5's case: end 0.6 from 0, 0.25 * 5.55 = 1.39
+        (1.5, 10.5, False),  # 1.5 > 0.25 * 4.5 = 1.125
+        (1.0, 9.0, True),  # 1.0 <= 0.25 * 4.0 = 1.0: the edge counts
+        (-10.0, -0.5, True),  # the same below 0
+        (-3.0, 3.0, False),  # a clear "none"
+        (-0.1, 0.1, False),  # a tight "none": each end a full half-width from 0
+        (-0.04, 0.36, True),  # a "none" whose lower end is next to 0
+    ],
+)
+def test_borderline_is_the_nearest_end_within_a_quarter_half_width(low, high, borderline):
+    assert stats.BORDERLINE == 0.25
+    assert _comparison(low, high).borderline is borderline
+
+
+def test_hedged_drops_the_verdict_only_when_borderline():
+    clear = _comparison(2.0, 10.0)
+    assert clear.hedged("test accuracy") == clear.sentence("test accuracy")
+    assert clear.hedged().startswith("A is higher than B by 6.0 points")
+    edge = _comparison(-0.6, 10.5)
+    assert edge.hedged("test accuracy") == (
+        "A minus B in test accuracy, 5.0 points (95 % CI -0.6 to 10.5, 5 paired seeds; "
+        "the interval ends next to zero, so no verdict)"
+    )
+
+
+def test_claim_refuses_a_borderline_verdict_either_way():
+    for low, high, verdict in ((0.5, 10.5, "higher"), (-0.5, 9.5, "none")):
+        comp = _comparison(low, high)
+        assert comp.verdict == verdict
+        with pytest.raises(stats.ClaimError, match="borderline interval: 'x'"):
+            stats.claim("x", comp, verdict)
+    stats.claim("clear", _comparison(3.0, 10.0), "higher")
