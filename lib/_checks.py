@@ -259,9 +259,14 @@ def check_numeric(name: str, x: object) -> np.ndarray:
 
 
 def check_samples(
-    X: object, y: object, names: tuple[str, str] = ("X", "y")
+    X: object,
+    y: object,
+    names: tuple[str, str] = ("X", "y"),
+    *,
+    min_samples: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``X`` and ``y`` as arrays holding the same number (>= 1) of samples (rows)."""
+    """``X`` and ``y`` as arrays holding the same number (>= ``min_samples``) of
+    samples (rows)."""
     X, y = np.asarray(X), np.asarray(y)
     a, b = names
     if X.ndim == 0 or y.ndim == 0:
@@ -269,9 +274,13 @@ def check_samples(
             f"{a} and {b} must be arrays with one row per sample, got shapes "
             f"{X.shape} and {y.shape}"
         )
-    if len(X) != len(y) or len(X) == 0:
+    if len(X) != len(y):
         raise ValueError(
-            f"{a} and {b} must hold the same number of samples, at least one, "
-            f"got {len(X)} and {len(y)}"
+            f"{a} and {b} must hold the same number of samples, got {len(X)} and "
+            f"{len(y)}"
+        )
+    if len(X) < min_samples:
+        raise ValueError(
+            f"{a} and {b} must hold at least {min_samples} sample(s), got {len(X)}"
         )
     return X, y

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_fraction, check_rng, holds_labels
+from ._checks import check_fraction, check_rng, check_samples, holds_labels
 
 
 class DataSplits(NamedTuple):
@@ -44,16 +44,7 @@ def holdout_split(
     ``stratify=True`` with such targets is refused, since every distinct float would
     become its own class.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(
-            f"X and y must be arrays with one row per sample, got shapes {X.shape} and "
-            f"{y.shape}"
-        )
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got {len(X)} and {len(y)}"
-        )
+    X, y = check_samples(X, y, min_samples=0)
     if len(X) == 0:
         raise ValueError("X is empty; holdout_split needs at least one sample")
     if y.dtype.kind == "f" and not np.all(np.isfinite(y)):

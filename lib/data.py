@@ -21,6 +21,7 @@ from ._checks import (
     check_nonnegative,
     check_real,
     check_rng,
+    check_samples,
     check_size,
     check_total,
 )
@@ -333,16 +334,7 @@ def minibatches(
     sample).
     """
     batch_size = check_int("batch_size", batch_size)
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(
-            f"X and y must be arrays with one row per sample, got shapes {X.shape} and "
-            f"{y.shape}"
-        )
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got {len(X)} and {len(y)}"
-        )
+    X, y = check_samples(X, y, min_samples=0)
     n = len(X)
     stop = n - n % batch_size if drop_last else n
     order = None if rng is None else check_rng("rng", rng).permutation(n)

@@ -16,6 +16,7 @@ from ._checks import (
     check_int,
     check_labels,
     check_rng,
+    check_samples,
     check_size,
 )
 from ._split import holdout_split  # noqa: F401  (public here, as DESIGN.md lists it; defined in _split)
@@ -205,16 +206,7 @@ def cross_validate(
         raise TypeError(
             f"train_and_score must be callable, got {type(train_and_score).__name__}"
         )
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(
-            f"X and y must be arrays with one row per sample, got shapes {X.shape} and "
-            f"{y.shape}"
-        )
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got {len(X)} and {len(y)}"
-        )
+    X, y = check_samples(X, y, min_samples=0)
     n = len(X)
     if isinstance(splits, tuple) and len(splits) == 2 and np.ndim(splits[0]) == 1:
         raise TypeError(

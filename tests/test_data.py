@@ -232,7 +232,7 @@ def test_minibatches_reject_bad_arguments(kwargs, exc, match):
 
 
 def test_minibatches_reject_length_mismatch():
-    with pytest.raises(ValueError, match="X and y must have the same number of samples, got 4 and 3"):
+    with pytest.raises(ValueError, match="X and y must hold the same number of samples, got 4 and 3"):
         list(data.minibatches(np.zeros((4, 1)), np.zeros(3), 2))
 
 
