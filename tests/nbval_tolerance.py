@@ -11,9 +11,16 @@ run amplifies them. This plugin replaces nbval's one comparison method
 * A decimal number may differ from the stored one by one unit in its last printed digit
   (a value that lies on a rounding boundary prints either way on another machine).
 * In a cell whose metadata carries ``"tolerance": {"rtol": r, "atol": a}`` (the cells that
-  print results of training runs), every number may differ by ``atol + rtol·|stored|``
-  (or by one unit in the last digit, if that is larger). The tolerance is stated next to
-  the numbers it applies to, in the notebook.
+  print results of training runs), every decimal number may differ by
+  ``atol + rtol·|stored|`` (or by one unit in the last digit, if that is larger). The
+  tolerance is stated next to the numbers it applies to, in the notebook, and is sized
+  a few times the drift measured on another OpenBLAS kernel
+  (``scripts/size_tolerances.py``).
+* Integers stay exact in such a cell too (seeds, counts, epochs, grid sizes, the 95 of
+  "95 % CI", integer-valued settings): a tolerance meant for the noise of a mean must not
+  let a changed configuration pass. A cell whose integers are themselves measurements
+  that vary between machines (counts of trials finished in a given time) says
+  ``"integers": true`` in its tolerance.
 * Images (PNG, glued or displayed) are not compared: encoders differ between machines.
 * An output that carries HTML or Markdown is compared by those forms, not by its plain
   text: a results table's plain text pads its columns to the widest cell, so one number
@@ -62,8 +69,12 @@ def _last_digit_unit(token: str) -> float | None:
     return 10.0 ** (int(exponent or 0) - decimals)
 
 
-def tokens_match(ref: str, test: str, rtol: float = 0.0, atol: float = 0.0) -> tuple[bool, str]:
-    """Compare two output strings by the rule of this module; return (ok, reason)."""
+def tokens_match(ref: str, test: str, rtol: float = 0.0, atol: float = 0.0,
+                 integers: bool = False) -> tuple[bool, str]:
+    """Compare two output strings by the rule of this module; return (ok, reason).
+
+    ``rtol`` and ``atol`` apply to decimal numbers, and to integers only when
+    ``integers`` is true."""
     ref_parts, test_parts = NUMBER.split(_mask(ref)), NUMBER.split(_mask(test))
     if len(ref_parts) != len(test_parts):
         return False, (f"the outputs hold different numbers of numbers ({len(ref_parts) // 2} stored, "
@@ -79,10 +90,16 @@ def tokens_match(ref: str, test: str, rtol: float = 0.0, atol: float = 0.0) -> t
             ok = r == t
         else:
             unit = max(units) if units else 0.0
-            allowed = max(unit * (1 + 1e-9), atol + rtol * abs(rv))
+            tolerant = bool(units) or integers
+            allowed = max(unit * (1 + 1e-9), (atol + rtol * abs(rv)) if tolerant else 0.0)
             ok = abs(rv - tv) <= allowed
         if not ok:
-            rule = f"rtol={rtol:g}, atol={atol:g}" if (rtol or atol) else "exact text, ±1 in the last digit"
+            if not units and not integers:
+                rule = "integers are exact"
+            elif rtol or atol:
+                rule = f"rtol={rtol:g}, atol={atol:g}"
+            else:
+                rule = "exact text, ±1 in the last digit"
             return False, f"number differs: stored {r}, now {t} (allowed by {rule})"
     return True, ""
 
@@ -92,6 +109,9 @@ def cell_tolerance(cell) -> tuple[float, float]:
     tol = cell.metadata.get("tolerance") if hasattr(cell, "metadata") else None
     if not tol:
         return 0.0, 0.0
+    if not isinstance(tol, dict) or set(tol) - {"rtol", "atol", "integers"}:
+        raise ValueError(f"cell metadata 'tolerance' must be {{'rtol': r, 'atol': a}} "
+                         f"(and optionally 'integers': true), got {tol!r}")
     try:
         rtol, atol = float(tol.get("rtol", 0.0)), float(tol.get("atol", 0.0))
     except (AttributeError, TypeError, ValueError) as exc:
@@ -146,6 +166,7 @@ def compare_outputs(self, test, ref, skip_compare=None):
             f"output fields differ: stored {sorted(reference)}, now {sorted(testing)}")
         return False
     rtol, atol = cell_tolerance(self.cell)
+    integers = bool(self.cell.metadata.get("tolerance", {}).get("integers", False))
     for key, ref_values in reference.items():
         test_values = testing[key]
         if len(ref_values) != len(test_values):
@@ -158,7 +179,7 @@ def compare_outputs(self, test, ref, skip_compare=None):
             if not (isinstance(r, str) and isinstance(t, str)):
                 self.format_output_compare(key, r, t)
                 return False
-            ok, reason = tokens_match(r, t, rtol, atol)
+            ok, reason = tokens_match(r, t, rtol, atol, integers)
             if not ok:
                 self.format_output_compare(key, r, t)
                 self.comparison_traceback.append(f"tolerant comparison (tests/nbval_tolerance.py): {reason}")

@@ -35,7 +35,17 @@ def test_integers_are_exact_without_a_tolerance():
 def test_stated_tolerance_admits_training_noise_and_catches_changes():
     assert tokens_match("acc 0.712 ± 0.010", "acc 0.705 ± 0.012", rtol=0.05, atol=0.005)[0]
     assert not tokens_match("acc 0.712", "acc 0.650", rtol=0.05, atol=0.005)[0]
-    assert tokens_match("7 epochs", "8 epochs", rtol=0.2)[0]
+    # integers stay exact under a tolerance: a configuration change is not noise
+    ok, reason = tokens_match("7 epochs", "8 epochs", rtol=0.2)
+    assert not ok and "integers are exact" in reason
+    assert not tokens_match("95 % CI 1.8 to 6.7, 5 paired seeds",
+                            "90 % CI 1.8 to 6.7, 5 paired seeds", atol=10)[0]
+    assert not tokens_match("(3 seeds)", "(12 seeds)", rtol=1.0, atol=10)[0]
+    # ... unless the cell says its integers are measurements too
+    assert tokens_match("7 trials", "8 trials", rtol=0.2, integers=True)[0]
+    # a decimal may still move within the tolerance
+    assert tokens_match("4.2 points (95 % CI 1.8 to 6.7)", "3.9 points (95 % CI 1.2 to 6.6)",
+                        atol=0.7)[0]
 
 
 def test_number_count_must_agree():
@@ -66,6 +76,8 @@ def test_cell_tolerance_reads_metadata():
     assert cell_tolerance(nbformat.v4.new_code_cell("x")) == (0.0, 0.0)
     with pytest.raises(ValueError, match="tolerance"):
         cell_tolerance(nbformat.v4.new_code_cell("x", metadata={"tolerance": {"rtol": -1}}))
+    with pytest.raises(ValueError, match="optionally 'integers'"):
+        cell_tolerance(nbformat.v4.new_code_cell("x", metadata={"tolerance": {"rtool": 1}}))
 
 
 def test_rich_outputs_are_compared_by_their_rich_forms():
