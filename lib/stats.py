@@ -291,12 +291,19 @@ class Comparison:
         verdict)"."""
         if not self.borderline:
             return self.sentence(measure)
+        return self.without_verdict(
+            measure, "the interval ends next to zero, so no verdict"
+        )
+
+    def without_verdict(self, measure: str, reason: str) -> str:
+        """The difference and its interval with ``reason`` in place of a verdict, for a
+        comparison whose verdict the book withholds (borderline, or one that did not
+        hold on another OpenBLAS kernel, ``scripts/other_blas.sh``)."""
         what = f" in {measure}" if measure else ""
         unit = f" {self.unit}" if self.unit else ""
         return (
             f"{self.a} minus {self.b}{what}, {self.mean:{self.fmt}}{unit} "
-            f"({self.interval()}, {self.n} paired seeds; the interval ends next to "
-            f"zero, so no verdict)"
+            f"({self.interval()}, {self.n} paired seeds; {reason})"
         )
 
     def interval(self) -> str:

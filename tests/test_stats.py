@@ -250,6 +250,9 @@ def test_hedged_drops_the_verdict_only_when_borderline():
         "A minus B in test accuracy, 5.0 points (95 % CI -0.6 to 10.5, 5 paired seeds; "
         "the interval ends next to zero, so no verdict)"
     )
+    assert clear.without_verdict("loss", "not tested") == (
+        "A minus B in loss, 6.0 points (95 % CI 2.0 to 10.0, 5 paired seeds; not tested)"
+    )
 
 
 def test_claim_refuses_a_borderline_verdict_either_way():
