@@ -50,22 +50,21 @@ def _texts(cell) -> list[tuple[str, str]]:
 
 def drift(ref: str, new: str) -> tuple[float, bool, str]:
     """(atol needed with rtol 0, an integer moved, reason if the text differs)."""
-    rp, tp = nt.NUMBER.split(nt._mask(ref)), nt.NUMBER.split(nt._mask(new))
-    if len(rp) != len(tp):
+    parts = nt.aligned_parts(ref, new)
+    if parts is None:
         return float("inf"), False, "different numbers of numbers"
     need, moved = 0.0, False
-    for i, (r, t) in enumerate(zip(rp, tp, strict=True)):
+    for i, (r, t) in enumerate(parts):
         if i % 2 == 0:
             if r != t:
                 return float("inf"), False, f"text differs: {r[:60]!r} / {t[:60]!r}"
             continue
-        rv, tv = nt._value(r), nt._value(t)
-        units = [u for u in (nt._last_digit_unit(r), nt._last_digit_unit(t)) if u]
-        if abs(rv - tv) <= (max(units) * (1 + 1e-9) if units else 0.0):
+        unit = nt.rounding_unit(r, t)
+        diff = abs(nt._value(r) - nt._value(t))
+        if diff <= (unit or 0.0) * (1 + 1e-9):
             continue
-        if not units:
-            moved = True
-        need = max(need, abs(rv - tv))
+        moved = moved or unit is None
+        need = max(need, diff)
     return need, moved, ""
 
 

@@ -69,32 +69,49 @@ def _last_digit_unit(token: str) -> float | None:
     return 10.0 ** (int(exponent or 0) - decimals)
 
 
+def aligned_parts(ref: str, test: str) -> list[tuple[str, str]] | None:
+    """The (stored, new) pieces of two outputs, text and numbers alternating (text at
+    even positions), or None when they hold different numbers of numbers."""
+    ref_parts, test_parts = NUMBER.split(_mask(ref)), NUMBER.split(_mask(test))
+    if len(ref_parts) != len(test_parts):
+        return None
+    return list(zip(ref_parts, test_parts, strict=True))
+
+
+def rounding_unit(r: str, t: str) -> float | None:
+    """One unit in the last printed digit of the coarser of two decimals, None when
+    both are integers."""
+    units = [u for u in (_last_digit_unit(r), _last_digit_unit(t)) if u is not None]
+    return max(units) if units else None
+
+
 def tokens_match(ref: str, test: str, rtol: float = 0.0, atol: float = 0.0,
                  integers: bool = False) -> tuple[bool, str]:
     """Compare two output strings by the rule of this module; return (ok, reason).
 
     ``rtol`` and ``atol`` apply to decimal numbers, and to integers only when
     ``integers`` is true."""
-    ref_parts, test_parts = NUMBER.split(_mask(ref)), NUMBER.split(_mask(test))
-    if len(ref_parts) != len(test_parts):
-        return False, (f"the outputs hold different numbers of numbers ({len(ref_parts) // 2} stored, "
-                       f"{len(test_parts) // 2} now)")
-    for i, (r, t) in enumerate(zip(ref_parts, test_parts, strict=True)):
+    parts = aligned_parts(ref, test)
+    if parts is None:
+        return False, (f"the outputs hold different numbers of numbers "
+                       f"({len(NUMBER.split(_mask(ref))) // 2} stored, "
+                       f"{len(NUMBER.split(_mask(test))) // 2} now)")
+    for i, (r, t) in enumerate(parts):
         if i % 2 == 0:
             if r != t:
                 return False, f"text differs: stored {r[:80]!r}, now {t[:80]!r}"
             continue
-        units = [u for u in (_last_digit_unit(r), _last_digit_unit(t)) if u is not None]
+        unit = rounding_unit(r, t)
         rv, tv = _value(r), _value(t)
         if not (math.isfinite(rv) and math.isfinite(tv)):
             ok = r == t
         else:
-            unit = max(units) if units else 0.0
-            tolerant = bool(units) or integers
-            allowed = max(unit * (1 + 1e-9), (atol + rtol * abs(rv)) if tolerant else 0.0)
+            tolerant = unit is not None or integers
+            allowed = max((unit or 0.0) * (1 + 1e-9),
+                          (atol + rtol * abs(rv)) if tolerant else 0.0)
             ok = abs(rv - tv) <= allowed
         if not ok:
-            if not units and not integers:
+            if unit is None and not integers:
                 rule = "integers are exact"
             elif rtol or atol:
                 rule = f"rtol={rtol:g}, atol={atol:g}"
